@@ -1,0 +1,297 @@
+/*
+ * bf_bench.c - speed and memory figures of the allocator model (release build).
+ *
+ * What is measured, and why:
+ *  order0_pair_ns           GFP_KERNEL order-0 alloc + immediate free on CPU 0: both
+ *                           sides stay on the per-cpu pageset, the model's hottest path.
+ *  order0_window64_pair_ns  allocate 64 order-0 pages, then free all 64: the pcp list runs
+ *                           dry and overflows, so the rmqueue_bulk refill and the
+ *                           free_pcppages_bulk spill batches are part of the cost.
+ *  order3_pair_ns           GFP_KERNEL order 3 never uses the pcp in 5.10: zone lock, split
+ *                           from the buddy lists, merge back on free.
+ *  fallback_steal_ns        order-9 allocations alternating unmovable / movable in a Normal
+ *                           zone that is one MAX_ORDER-1 block: each allocation finds only
+ *                           the other type's list and steals the whole block
+ *                           (change_pageblock_range).  bf_pageblock_migratetype checks that
+ *                           the block type flips on every allocation.
+ *  boot_ms_<size>, boot_ns_per_page_<size>, rss_mib_<size>, rss_bytes_per_page_<size>
+ *                           world_create cost and memory for 64 MiB, 1 GiB and 64 GiB
+ *                           worlds, each boot in a fresh forked child so RSS is that
+ *                           world's alone.  Boot should be linear in pages, and RSS per page
+ *                           close to sizeof(struct page) = 64.
+ * The hot paths run in the 1 GiB world.  Each figure is repeated; output lines are
+ *   <name> median=<x> min=<x> max=<x> runs=<n>
+ * Flags: --quick (CI smoke, < 5 s, no 64 GiB world), --no-64g.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "core/mm.h"
+#include "core/gfp.h"
+#include "core/inspect.h"
+
+#define MAX_RUNS 15
+#define WINDOW 64
+#define DMA_PAGEBLOCKS 8UL
+#define DMA32_END_PAGEBLOCKS ((4UL << 30) / (PAGE_SIZE * pageblock_nr_pages))
+
+struct opts { int quick, no_64g, runs; long scale; };
+
+typedef double (*bench_fn)(struct world *w, long iters);  /* ns per op, < 0 on failure */
+
+static long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void report(const char *name, double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	printf("%s median=%.1f min=%.1f max=%.1f runs=%d\n", name, med, v[0], v[n - 1], n);
+	fflush(stdout);
+}
+
+/* One node: DMA 8 pageblocks, DMA32 up to 4 GiB, the rest Normal. */
+static void topo_sized(struct bf_topology *t, unsigned long pageblocks)
+{
+	bf_topology_default(t);
+	t->nr_nodes = 1;
+	unsigned long dma = pageblocks < DMA_PAGEBLOCKS ? pageblocks : DMA_PAGEBLOCKS;
+	unsigned long rest = pageblocks - dma, dma32_max = DMA32_END_PAGEBLOCKS - DMA_PAGEBLOCKS;
+	unsigned long dma32 = rest < dma32_max ? rest : dma32_max;
+	t->node[0].zone_pageblocks[ZONE_DMA] = dma;
+	t->node[0].zone_pageblocks[ZONE_DMA32] = dma32;
+	t->node[0].zone_pageblocks[ZONE_NORMAL] = rest - dma32;
+	t->node[0].zone_pageblocks[ZONE_MOVABLE] = 0;
+}
+
+static struct world *boot(const struct bf_topology *t)
+{
+	char err[256] = "";
+	struct world *w = world_create(t, err, sizeof(err));
+	if (!w)
+		fprintf(stderr, "bf-bench: world_create failed: %s\n", err);
+	return w;
+}
+
+static double b_order_pair(struct world *w, long n, unsigned int order)
+{
+	long t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		unsigned long pfn = alloc_pages(w, 0, GFP_KERNEL, order);
+		if (pfn == NO_PFN)
+			return -1;
+		__free_pages(w, 0, pfn, order);
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
+static double b_order0_pair(struct world *w, long n) { return b_order_pair(w, n, 0); }
+static double b_order3_pair(struct world *w, long n) { return b_order_pair(w, n, 3); }
+
+static double b_order0_window64(struct world *w, long n)
+{
+	unsigned long pfn[WINDOW];
+	long rounds = n / WINDOW > 0 ? n / WINDOW : 1;
+	long t0 = now_ns();
+	for (long r = 0; r < rounds; r++) {
+		for (int k = 0; k < WINDOW; k++)
+			if ((pfn[k] = alloc_pages(w, 0, GFP_KERNEL, 0)) == NO_PFN)
+				return -1;
+		for (int k = 0; k < WINDOW; k++)
+			__free_pages(w, 0, pfn[k], 0);
+	}
+	return (double)(now_ns() - t0) / ((double)rounds * WINDOW);
+}
+
+/* Allocation i is unmovable when i is even, movable when odd; the block starts movable. */
+static const gfp_t steal_gfp[2] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE };
+
+static double b_steal(struct world *w, long n)
+{
+	n = n < 2 ? 2 : n & ~1L;  /* even: the block ends movable, as it started */
+	long t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		unsigned long pfn = alloc_pages(w, 0, steal_gfp[i & 1], pageblock_order);
+		if (pfn == NO_PFN)
+			return -1;
+		__free_pages(w, 0, pfn, pageblock_order);
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
+/* The same steal loop, checking that both pageblocks of the block change type each time. */
+static int steal_verify(struct world *w, int n)
+{
+	unsigned long first = NO_PFN;
+	for (int i = 0; i < n; i++) {
+		int want = i & 1 ? MIGRATE_MOVABLE : MIGRATE_UNMOVABLE, nid, zid;
+		unsigned long pfn = alloc_pages(w, 0, steal_gfp[i & 1], pageblock_order);
+		if (pfn == NO_PFN)
+			return -1;
+		unsigned long blk = pfn & ~(MAX_ORDER_NR_PAGES - 1);
+		first = first == NO_PFN ? blk : first;
+		int ok = blk == first && bf_pfn_zone(w, pfn, &nid, &zid) == 0 && zid == ZONE_NORMAL &&
+			 bf_pageblock_migratetype(w, blk) == want &&
+			 bf_pageblock_migratetype(w, blk + pageblock_nr_pages) == want;
+		__free_pages(w, 0, pfn, pageblock_order);
+		if (!ok) {
+			fprintf(stderr, "bf-bench: allocation %d at pfn %#lx did not steal (block type %d, want %d)\n",
+				i, pfn, bf_pageblock_migratetype(w, pfn), want);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_figure(const struct opts *o, const char *name, struct world *w, bench_fn fn, long iters)
+{
+	double v[MAX_RUNS];
+	iters /= o->scale;
+	if (fn(w, iters / 10 + 2) < 0)  /* warm-up */
+		goto fail;
+	for (int r = 0; r < o->runs; r++)
+		if ((v[r] = fn(w, iters)) < 0)
+			goto fail;
+	report(name, v, o->runs);
+	return 0;
+fail:
+	fprintf(stderr, "bf-bench: %s: allocation failed\n", name);
+	return -1;
+}
+
+struct boot_sample { double boot_ns, rss_before, rss_after; int ok; };
+
+static double rss_bytes(void)
+{
+	long size = 0, resident = 0, n = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		n = fscanf(f, "%ld %ld", &size, &resident);
+		fclose(f);
+	}
+	return n == 2 ? (double)resident * sysconf(_SC_PAGESIZE) : -1;
+}
+
+/* Boot one world in a forked child; the child exits without world_destroy. */
+static int boot_sample(unsigned long pageblocks, struct boot_sample *out)
+{
+	int fd[2], status;
+	if (pipe(fd))
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct boot_sample s = { 0 };
+		struct bf_topology t;
+		close(fd[0]);
+		topo_sized(&t, pageblocks);
+		s.rss_before = rss_bytes();
+		long t0 = now_ns();
+		struct world *w = boot(&t);
+		s.boot_ns = (double)(now_ns() - t0);
+		s.rss_after = rss_bytes();
+		s.ok = w != NULL && s.rss_before >= 0 && s.rss_after >= 0;
+		_exit(write(fd[1], &s, sizeof(s)) == (ssize_t)sizeof(s) ? 0 : 1);
+	}
+	close(fd[1]);
+	ssize_t got = read(fd[0], out, sizeof(*out));
+	close(fd[0]);
+	int done = waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status);
+	return done && got == (ssize_t)sizeof(*out) && out->ok ? 0 : -1;
+}
+
+static int boot_figures(const char *size, unsigned long pageblocks, int runs)
+{
+	double ms[MAX_RUNS], per_page[MAX_RUNS], mib[MAX_RUNS], rss_pp[MAX_RUNS];
+	double pages = (double)pageblocks * pageblock_nr_pages;
+	char name[64];
+	for (int r = 0; r < runs; r++) {
+		struct boot_sample s;
+		if (boot_sample(pageblocks, &s)) {
+			fprintf(stderr, "bf-bench: boot of the %s world failed\n", size);
+			return -1;
+		}
+		ms[r] = s.boot_ns / 1e6;
+		per_page[r] = s.boot_ns / pages;
+		mib[r] = s.rss_after / (1024.0 * 1024.0);
+		rss_pp[r] = (s.rss_after - s.rss_before) / pages;
+	}
+	snprintf(name, sizeof(name), "boot_ms_%s", size);
+	report(name, ms, runs);
+	snprintf(name, sizeof(name), "boot_ns_per_page_%s", size);
+	report(name, per_page, runs);
+	snprintf(name, sizeof(name), "rss_mib_%s", size);
+	report(name, mib, runs);
+	snprintf(name, sizeof(name), "rss_bytes_per_page_%s", size);
+	report(name, rss_pp, runs);
+	return 0;
+}
+
+static int hot_paths(const struct opts *o)
+{
+	struct bf_topology t;
+	struct world *w;
+	char why[256];
+	int rc = 0;
+	topo_sized(&t, 512);  /* 1 GiB */
+	if (!(w = boot(&t)))
+		return -1;
+	rc |= run_figure(o, "order0_pair_ns", w, b_order0_pair, 2000000);
+	rc |= run_figure(o, "order0_window64_pair_ns", w, b_order0_window64, 2000000);
+	rc |= run_figure(o, "order3_pair_ns", w, b_order3_pair, 1000000);
+	if (!rc && bf_check_world(w, why, sizeof(why))) {
+		fprintf(stderr, "bf-bench: world inconsistent after the hot paths: %s\n", why);
+		rc = -1;
+	}
+	world_destroy(w);
+	/* The steal world: Normal is 2 pageblocks, one MAX_ORDER-1 block, nothing else free in it. */
+	bf_topology_default(&t);
+	t.node[0].zone_pageblocks[ZONE_NORMAL] = MAX_ORDER_NR_PAGES / pageblock_nr_pages;
+	if (!(w = boot(&t)))
+		return -1;
+	if (steal_verify(w, 16) || run_figure(o, "fallback_steal_ns", w, b_steal, 1000000) ||
+	    steal_verify(w, 16))
+		rc = -1;
+	world_destroy(w);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			o.quick = 1;
+		else if (!strcmp(argv[i], "--no-64g"))
+			o.no_64g = 1;
+		else {
+			fprintf(stderr, "usage: %s [--quick] [--no-64g]\n", argv[0]);
+			return 2;
+		}
+	}
+	o.runs = o.quick ? 3 : 7;
+	o.scale = o.quick ? 20 : 1;
+	printf("# bf-bench quick=%d ns are per alloc+free pair; medians over runs\n", o.quick);
+	/* Boots first: forked children then inherit a heap no world has touched. */
+	if (boot_figures("64m", 32, o.runs) || boot_figures("1g", 512, o.runs))
+		return 1;
+	if (!o.quick && !o.no_64g && boot_figures("64g", 32768, 5))
+		return 1;
+	return hot_paths(&o) ? 1 : 0;
+}

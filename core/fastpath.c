@@ -1,0 +1,320 @@
+/*
+ * fastpath.c - the allocation entry and fast path of v5.10.0:
+ * __alloc_pages_nodemask(), prepare_alloc_pages(), alloc_flags_nofragment(),
+ * current_alloc_flags(), get_page_from_freelist(), the watermark predicates
+ * (__zone_watermark_unusable_free, __zone_watermark_ok, zone_watermark_ok,
+ * zone_watermark_fast), rmqueue() and the zonelist iterators.
+ *
+ * The watermark code keeps the kernel's integer types on purpose: in
+ * zone_watermark_fast() a negative `long` free count compared with an
+ * `unsigned long` mark passes (5.10 quirk, spec 5.3.4).
+ * Not modelled (configuration): cpusets (cpusets_enabled() is false),
+ * node_reclaim (node_reclaim_mode 0), dirty limits (node_dirty_ok true),
+ * fault injection, deferred struct page init, memcg charging.
+ */
+#include "internal.h"
+#include "debug.h"
+
+static inline void local_irq_save(struct context *cx) { spin_lock(&this_cpu(cx)->irq_lock); }
+static inline void local_irq_restore(struct context *cx) { spin_unlock(&this_cpu(cx)->irq_lock); }
+
+static bool zref_in_nodemask(const struct zoneref *z, const unsigned long *nodes)
+{
+	return !nodes || node_isset(z->zone->node, nodes);
+}
+
+/* next_zones_zonelist - skip zones above highest_zoneidx or outside nodes. */
+struct zoneref *next_zones_zonelist(struct zoneref *z, enum zone_type highest_zoneidx,
+				    const unsigned long *nodes)
+{
+	while (z->zone && (z->zone_idx > (int)highest_zoneidx || !zref_in_nodemask(z, nodes)))
+		z++;
+	return z;
+}
+
+struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest_zoneidx,
+				     const unsigned long *nodes)
+{
+	return next_zones_zonelist(zl->_zonerefs, highest_zoneidx, nodes);
+}
+
+/* current_alloc_flags - movable allocations may use CMA unless PF_MEMALLOC_NOCMA. */
+unsigned int current_alloc_flags(const struct context *cx, gfp_t gfp_mask, unsigned int alloc_flags)
+{
+	if (!(current_task(cx)->flags & PF_MEMALLOC_NOCMA) &&
+	    gfp_migratetype(cx->w, gfp_mask) == MIGRATE_MOVABLE)
+		alloc_flags |= ALLOC_CMA;
+	return alloc_flags;
+}
+
+/*
+ * __zone_watermark_unusable_free - the part of NR_FREE_PAGES this request may
+ * not count: the rest of its own block, the highatomic reserve (unless
+ * HARDER/OOM), free CMA pages (unless ALLOC_CMA).
+ */
+static long __zone_watermark_unusable_free(struct zone *z, unsigned int order, unsigned int alloc_flags)
+{
+	const bool alloc_harder = alloc_flags & (ALLOC_HARDER | ALLOC_OOM);
+	long unusable_free = (1L << order) - 1;
+
+	if (!alloc_harder)
+		unusable_free += (long)z->nr_reserved_highatomic;
+	if (!(alloc_flags & ALLOC_CMA))
+		unusable_free += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
+	return unusable_free;
+}
+
+/*
+ * __zone_watermark_ok - free pages above the (reduced) mark plus the lowmem
+ * reserve, and, for order > 0, a free block of at least that order on a list
+ * this request may use.
+ */
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+			 int highest_zoneidx, unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+	const bool alloc_harder = alloc_flags & (ALLOC_HARDER | ALLOC_OOM);
+
+	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_harder) {
+		/* OOM victims get half the reserve, __GFP_ATOMIC a quarter. */
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+		else
+			min -= min / 4;
+	}
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!area->nr_free)
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		if ((alloc_flags & ALLOC_CMA) && !list_empty(&area->free_list[MIGRATE_CMA]))
+			return true;
+		if (alloc_harder && !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				   (long)zone_page_state(z, NR_FREE_PAGES));
+}
+
+static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
+				int highest_zoneidx, unsigned int alloc_flags, gfp_t gfp_mask)
+{
+	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
+
+	/* Fast check for order-0 only; note the unsigned comparison (5.10 quirk). */
+	if (!order) {
+		long fast_free = free_pages - __zone_watermark_unusable_free(z, 0, alloc_flags);
+
+		if ((unsigned long)fast_free > mark + (unsigned long)z->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages))
+		return true;
+	/* Ignore the boost for an atomic order-0 request at the min watermark. */
+	if (!order && (gfp_mask & __GFP_ATOMIC) && z->watermark_boost &&
+	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN) {
+		mark = z->_watermark[WMARK_MIN];
+		return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+	}
+	return false;
+}
+
+/*
+ * rmqueue - order 0 from the pcp (with CMA configured, a MOVABLE request
+ * without ALLOC_CMA bypasses it, since the MOVABLE pcp list may hold CMA
+ * pages); everything else from the buddy under zone->lock, trying the
+ * highatomic reserve first for ALLOC_HARDER.  A bad block is dropped and
+ * the next one taken; the dropped block's pages stay counted as free.
+ */
+static struct page *rmqueue(struct context *cx, struct zone *preferred_zone, struct zone *zone,
+			    unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags, int migratetype)
+{
+	struct world *w = cx->w;
+	struct page *page;
+
+	if (order == 0 && ((alloc_flags & ALLOC_CMA) || migratetype != MIGRATE_MOVABLE)) {
+		page = rmqueue_pcplist(cx, preferred_zone, zone, gfp_flags, migratetype, alloc_flags);
+		goto out;
+	}
+
+	if ((gfp_flags & __GFP_NOFAIL) && order > 1)
+		bf_warn(w, WARN_NOFAIL_HIGH_ORDER, gfp_flags, order);
+	local_irq_save(cx);
+	spin_lock(&zone->lock);
+	do {
+		page = NULL;
+		if (order > 0 && (alloc_flags & ALLOC_HARDER))
+			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		if (!page)
+			page = __rmqueue(zone, order, migratetype, alloc_flags);
+	} while (page && check_new_pages(w, page, order));
+	spin_unlock(&zone->lock);
+	if (!page) {
+		local_irq_restore(cx);
+		return NULL;
+	}
+	__mod_zone_freepage_state(cx, zone, -(1 << order), (int)page->index);
+	__count_vm_events(cx, PGALLOC_DMA + page_zonenum(page), 1L << order);
+	zone_statistics(cx, preferred_zone, zone);
+	local_irq_restore(cx);
+
+out:
+	/* Separate test+clear to avoid unnecessary atomics */
+	if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK)) {
+		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
+		wakeup_kswapd(cx, zone, 0, 0, (enum zone_type)zone_idx(zone));
+	}
+	return page;
+}
+
+/*
+ * get_page_from_freelist - walk the zonelist from the preferred zone and take
+ * the first zone whose watermark allows the request.  With ALLOC_NOFRAGMENT,
+ * reaching a remote node's zone, or finishing a pass, restarts the walk
+ * without it: fragmenting locally beats going remote.
+ */
+struct page *get_page_from_freelist(struct context *cx, gfp_t gfp_mask, unsigned int order,
+				    int alloc_flags, const struct alloc_context *ac)
+{
+	struct zoneref *z;
+	struct zone *zone;
+	bool no_fallback;
+
+retry:
+	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
+	z = ac->preferred_zoneref;
+	for_next_zone_zonelist_nodemask(zone, z, ac->highest_zoneidx, ac->nodemask) {
+		struct page *page;
+		unsigned long mark;
+
+		if (no_fallback && cx->w->nr_nodes > 1 && zone != ac->preferred_zoneref->zone) {
+			int local_nid = zone_to_nid(ac->preferred_zoneref->zone);
+
+			if (zone_to_nid(zone) != local_nid) {
+				alloc_flags &= ~ALLOC_NOFRAGMENT;
+				goto retry;
+			}
+		}
+
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+		if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
+					 (unsigned int)alloc_flags, gfp_mask)) {
+			if (alloc_flags & ALLOC_NO_WATERMARKS)
+				goto try_this_zone;
+			/* node_reclaim_mode == 0 */
+			continue;
+		}
+
+try_this_zone:
+		page = rmqueue(cx, ac->preferred_zoneref->zone, zone, order, gfp_mask,
+			       (unsigned int)alloc_flags, ac->migratetype);
+		if (page) {
+			prep_new_page(page, order, gfp_mask, (unsigned int)alloc_flags);
+			/* A high-order atomic allocation reserves a pageblock for its kind. */
+			if (order && (alloc_flags & ALLOC_HARDER))
+				reserve_highatomic_pageblock(page, zone, order);
+			return page;
+		}
+	}
+
+	/* Fragmentation avoidance failed everywhere: try again, fragmenting. */
+	if (no_fallback) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return NULL;
+}
+
+/*
+ * alloc_flags_nofragment - avoid fragmenting ZONE_NORMAL while a lower zone of
+ * the node (DMA32) can take the request; never when that zone is absent on a
+ * multi-node machine (the remote node is then the better fallback).
+ */
+static unsigned int alloc_flags_nofragment(struct world *w, struct zone *zone, gfp_t gfp_mask)
+{
+	unsigned int alloc_flags = gfp_mask & __GFP_KSWAPD_RECLAIM;
+
+	if (!zone)
+		return alloc_flags;
+	if (zone_idx(zone) != ZONE_NORMAL)
+		return alloc_flags;
+	if (w->nr_nodes > 1 && !populated_zone(zone - 1))
+		return alloc_flags;
+	return alloc_flags | ALLOC_NOFRAGMENT;
+}
+
+static void prepare_alloc_pages(struct context *cx, gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				const unsigned long *nodemask, struct alloc_context *ac,
+				unsigned int *alloc_flags)
+{
+	struct world *w = cx->w;
+	int zl = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
+
+	ac->highest_zoneidx = gfp_zone(w, gfp_mask);
+	ac->zonelist = &w->node[preferred_nid].node_zonelists[zl];
+	ac->nodemask = nodemask;
+	ac->migratetype = gfp_migratetype(w, gfp_mask);
+	/* cpusets_enabled() false; should_fail_alloc_page() false */
+	*alloc_flags = current_alloc_flags(cx, gfp_mask, *alloc_flags);
+	ac->spread_dirty_pages = gfp_mask & __GFP_WRITE;
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
+}
+
+/*
+ * __alloc_pages_nodemask - the heart of the zoned buddy allocator.
+ * Deviation from v5.10: a gfp mask with both __GFP_MOVABLE and
+ * __GFP_RECLAIMABLE yields migratetype 3 and 5.10 (DEBUG_VM=n) then indexes
+ * past pcp->lists[]; the model records a WARN and returns NULL instead.
+ */
+struct page *__alloc_pages_nodemask(struct context *cx, gfp_t gfp_mask, unsigned int order,
+				    int preferred_nid, const unsigned long *nodemask)
+{
+	struct world *w = cx->w;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	struct alloc_context ac = { 0 };
+	struct page *page;
+	gfp_t alloc_mask;
+
+	/* There are several places where we assume that the order value is sane. */
+	if (order >= MAX_ORDER) {
+		if (!(gfp_mask & __GFP_NOWARN))
+			bf_warn(w, WARN_ORDER_TOO_LARGE, gfp_mask, order);
+		return NULL;
+	}
+	gfp_mask &= w->gfp_allowed_mask;
+	if ((gfp_mask & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK) {
+		bf_warn(w, WARN_GFP_MIGRATETYPE, gfp_mask, order);
+		return NULL;
+	}
+	alloc_mask = gfp_mask;
+	prepare_alloc_pages(cx, gfp_mask, order, preferred_nid, nodemask, &ac, &alloc_flags);
+
+	/* Forbid the first pass from falling back to types that fragment memory. */
+	alloc_flags |= alloc_flags_nofragment(w, ac.preferred_zoneref->zone, gfp_mask);
+
+	page = get_page_from_freelist(cx, alloc_mask, order, (int)alloc_flags, &ac);
+	if (page)
+		return page;
+
+	alloc_mask = current_gfp_context(cx, gfp_mask);
+	ac.spread_dirty_pages = false;
+	ac.nodemask = nodemask;
+	return __alloc_pages_slowpath(cx, alloc_mask, order, &ac);
+}

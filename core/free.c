@@ -1,0 +1,159 @@
+/*
+ * free.c - the free path entry points: __free_pages(), free_the_page(),
+ * __free_pages_ok(), free_one_page(), get_page()/put_page() with the compound
+ * destructor, split_page(), alloc_pages_exact()/free_pages_exact()
+ * (v5.10.0 mm/page_alloc.c, include/linux/mm.h, mm/swap.c).
+ *
+ * Bad frees behave as in a CONFIG_DEBUG_VM=n kernel: put_page_testzero() on a
+ * zero refcount just goes negative, free_pages_prepare() reports bad pages
+ * with bad_page() and leaks the block.  Nothing here aborts.
+ */
+#include "internal.h"
+#include "debug.h"
+
+static inline void local_irq_save(struct context *cx) { spin_lock(&this_cpu(cx)->irq_lock); }
+static inline void local_irq_restore(struct context *cx) { spin_unlock(&this_cpu(cx)->irq_lock); }
+
+/* put_page_testzero - drop a reference; true if it was the last. */
+static bool put_page_testzero(struct page *page)
+{
+	VM_BUG_ON(page_ref_count(page) == 0);
+	return __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+void free_one_page(struct context *cx, struct zone *zone, struct page *page, unsigned long pfn,
+		   unsigned int order, int migratetype, fpi_t fpi)
+{
+	spin_lock(&zone->lock);
+	if (has_isolate_pageblock(zone) || is_migrate_isolate(migratetype))
+		migratetype = get_pageblock_migratetype(cx->w, page);
+	__free_one_page(cx, page, pfn, zone, order, migratetype, fpi);
+	spin_unlock(&zone->lock);
+}
+
+/* __free_pages_ok - a block of order > 0 (or boot's FPI_TO_TAIL frees) straight to the buddy. */
+void __free_pages_ok(struct context *cx, struct page *page, unsigned int order, fpi_t fpi)
+{
+	struct world *w = cx->w;
+	unsigned long pfn = page_to_pfn(w, page);
+	int migratetype;
+
+	if (!free_pages_prepare(w, page, order, true))
+		return;
+	migratetype = get_pageblock_migratetype(w, page);
+	local_irq_save(cx);
+	__count_vm_events(cx, PGFREE, 1L << order);
+	free_one_page(cx, page_zone(w, page), page, pfn, order, migratetype, fpi);
+	local_irq_restore(cx);
+}
+
+void free_the_page(struct context *cx, struct page *page, unsigned int order)
+{
+	if (order == 0)  /* Via pcp? */
+		free_unref_page(cx, page);
+	else
+		__free_pages_ok(cx, page, order, FPI_NONE);
+}
+
+/*
+ * __free_pages - if someone else still holds a reference to a non-compound
+ * high-order page, free everything but the first page now (as blocks of
+ * order-1, order-2, ... 0) and leave page[0] to the last put_page().
+ */
+void __free_pages(struct world *w, int cpu, unsigned long pfn, unsigned int order)
+{
+	struct context cx = { w, cpu };
+	struct page *page = pfn_to_page(w, pfn);
+
+	if (put_page_testzero(page))
+		free_the_page(&cx, page, order);
+	else if (!PageHead(page))
+		while (order-- > 0)
+			free_the_page(&cx, page + (1UL << order), order);
+}
+
+void get_page(struct world *w, unsigned long pfn)
+{
+	struct page *page = compound_head(pfn_to_page(w, pfn));
+
+	__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * put_page - the last reference frees the page: a compound page through its
+ * destructor (free_compound_page: the whole block), a single page as order 0
+ * (__put_single_page; a non-compound high-order page thus frees page[0]
+ * alone).  __page_cache_release takes the page off the LRU first.
+ */
+void put_page(struct world *w, int cpu, unsigned long pfn)
+{
+	struct context cx = { w, cpu };
+	struct page *page = compound_head(pfn_to_page(w, pfn));
+
+	if (page_ref_count(page) == 0)
+		bf_warn(w, WARN_PUT_ZERO, 0, 0);
+	if (!put_page_testzero(page))
+		return;
+	__ClearPageFlag(page, PG_lru);  /* __page_cache_release */
+	if (PageCompound(page)) {
+		VM_BUG_ON(page[1].compound_dtor != COMPOUND_PAGE_DTOR);
+		__free_pages_ok(&cx, page, page[1].compound_order, FPI_NONE);
+	} else {
+		free_unref_page(&cx, page);
+	}
+}
+
+/* split_page - turn a non-compound high-order page into 2^order order-0 pages. */
+void split_page(struct world *w, unsigned long pfn, unsigned int order)
+{
+	struct page *page = pfn_to_page(w, pfn);
+
+	/* VM_BUG_ON_PAGE in 5.10 with DEBUG_VM; recorded here, then done as DEBUG_VM=n does. */
+	if (PageCompound(page) || !page_ref_count(page))
+		bf_warn(w, WARN_SPLIT_COMPOUND, 0, order);
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		set_page_count(page + i, 1);
+}
+
+/* get_order - smallest order whose block holds size bytes; size 0 gives 52. */
+static unsigned int get_order(size_t size)
+{
+	unsigned long s = (unsigned long)size - 1;
+
+	s >>= PAGE_SHIFT;
+	return s ? 64 - (unsigned int)__builtin_clzl(s) : 0;
+}
+
+/*
+ * alloc_pages_exact - allocate the covering order (never compound), split it,
+ * and free the pages past PAGE_ALIGN(size) one by one (to the pcp).
+ */
+unsigned long alloc_pages_exact(struct world *w, int cpu, size_t size, gfp_t gfp)
+{
+	unsigned int order = get_order(size);
+	unsigned long pfn, used, end;
+
+	if (gfp & __GFP_COMP) {
+		bf_warn(w, WARN_EXACT_COMP, gfp, order);
+		gfp &= ~__GFP_COMP;
+	}
+	/* __get_free_pages */
+	pfn = alloc_pages(w, cpu, gfp & ~__GFP_HIGHMEM, order);
+	if (pfn == NO_PFN)
+		return NO_PFN;
+	/* make_alloc_exact */
+	end = pfn + (1UL << order);
+	used = pfn + ((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	split_page(w, pfn, order);
+	for (; used < end; used++)
+		__free_pages(w, cpu, used, 0);
+	return pfn;
+}
+
+void free_pages_exact(struct world *w, int cpu, unsigned long pfn, size_t size)
+{
+	unsigned long end = pfn + ((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+	for (; pfn < end; pfn++)
+		__free_pages(w, cpu, pfn, 0);
+}

@@ -1,0 +1,112 @@
+/*
+ * mm.h - public API of the allocator model: build a world, allocate, free.
+ *
+ * A world holds every piece of state (nodes, zones, struct pages, per-cpu
+ * pagesets, tasks, counters, warning records); nothing lives in globals, so two
+ * worlds can run side by side and a fuzz iteration never leaks into the next.
+ * Every entry point names the simulated CPU it runs on, standing for
+ * smp_processor_id(); the CPU's current task and interrupt state stand for
+ * `current` and in_interrupt().  Pages are named by pfn at this boundary.
+ */
+#ifndef BF_CORE_MM_H
+#define BF_CORE_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "gfp.h"
+
+#define MAX_ORDER 11
+#define MAX_ORDER_NR_PAGES (1UL << (MAX_ORDER - 1))
+#define pageblock_order 9
+#define pageblock_nr_pages (1UL << pageblock_order)
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+
+#define BF_MAX_NODES 4      /* MAX_NUMNODES of the model */
+#define BF_MAX_CPUS 8
+#define BF_MAX_HOLES 16
+#define NUMA_NO_NODE (-1)
+#define NO_PFN (~0UL)       /* "NULL page" at the pfn boundary */
+
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES };
+
+/* What a program's topology block says.  Sizes are in pageblocks (512 pages). */
+struct bf_topology {
+	int nr_nodes;
+	struct bf_node_desc {
+		unsigned long zone_pageblocks[MAX_NR_ZONES]; /* 0 = zone absent */
+		unsigned int cpumask;                        /* CPUs on this node */
+	} node[BF_MAX_NODES];
+	int nr_cpus;                                         /* CPUs 0..nr_cpus-1 online */
+	int distance[BF_MAX_NODES][BF_MAX_NODES];            /* 0 = default 10/20 */
+	int nr_holes;
+	struct bf_hole { unsigned long start_pfn, nr_pages; } hole[BF_MAX_HOLES];
+	/* sysctls and boot parameters; -1 = the 5.10 default */
+	long min_free_kbytes;            /* -1: computed as init_per_zone_wmark_min does */
+	long watermark_scale_factor;     /* 10 */
+	long watermark_boost_factor;     /* 15000 */
+	long lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256 256 32 0 */
+	long percpu_pagelist_fraction;   /* 0 */
+};
+
+/* Fill a topology with the defaults: one node, 2 CPUs, DMA 8 + DMA32 16 + Normal 32 pageblocks. */
+void bf_topology_default(struct bf_topology *t);
+
+struct world;
+/* Boot a world as 5.10 boots.  NULL on an invalid topology, with a message in err. */
+struct world *world_create(const struct bf_topology *t, char *err, size_t errlen);
+void world_destroy(struct world *w);
+
+/*
+ * Allocation entry points (pfn of the head page, or NO_PFN).
+ * alloc_pages() goes through the task's memory policy (alloc_pages_current);
+ * alloc_pages_node() names a node (NUMA_NO_NODE: the CPU's node).
+ */
+unsigned long alloc_pages(struct world *w, int cpu, gfp_t gfp, unsigned int order);
+unsigned long alloc_pages_node(struct world *w, int cpu, int nid, gfp_t gfp, unsigned int order);
+unsigned long alloc_pages_exact(struct world *w, int cpu, size_t size, gfp_t gfp);
+void free_pages_exact(struct world *w, int cpu, unsigned long pfn, size_t size);
+
+/* Free path entry points.  Bad frees are reported (bad_page), never fatal. */
+void __free_pages(struct world *w, int cpu, unsigned long pfn, unsigned int order);
+void get_page(struct world *w, unsigned long pfn);
+void put_page(struct world *w, int cpu, unsigned long pfn);
+void split_page(struct world *w, unsigned long pfn, unsigned int order);
+
+/* Drains: zone_idx < 0 means every zone. */
+void drain_local_pages(struct world *w, int cpu, int nid, int zone_idx);
+void drain_all_pages(struct world *w, int nid, int zone_idx);
+
+/* vmstat: fold every per-cpu delta (refresh_cpu_vm_stats on all CPUs). */
+void vmstat_refresh(struct world *w);
+
+/* Sysctls at run time, as their 5.10 handlers re-run the setup. 0 or -EINVAL. */
+enum bf_sysctl {
+	SYSCTL_MIN_FREE_KBYTES,
+	SYSCTL_WATERMARK_SCALE_FACTOR,
+	SYSCTL_WATERMARK_BOOST_FACTOR,
+	SYSCTL_LOWMEM_RESERVE_RATIO, /* index = zone */
+	SYSCTL_PERCPU_PAGELIST_FRACTION,
+};
+int world_sysctl(struct world *w, enum bf_sysctl which, int index, long value);
+
+/* Per-CPU context: interrupt state and task flags of the CPU's current task. */
+void world_set_irq(struct world *w, int cpu, bool in_interrupt);
+void world_set_task_flags(struct world *w, int cpu, unsigned int pf_flags);
+#define PF_MEMALLOC 0x00000800u
+#define PF_MEMALLOC_NOFS 0x00040000u
+#define PF_MEMALLOC_NOIO 0x00080000u
+#define PF_MEMALLOC_NOCMA 0x10000000u
+
+/*
+ * Test hooks that stand for the rest of the kernel touching a page it owns:
+ * set/clear page flags, mapping, mapcount, refcount, memcg.  They are how a
+ * program makes a page "bad" before freeing it, or marks it on the LRU
+ * (PG_lru) so that move_freepages_block counts it as movable.
+ */
+enum bf_poke_field { POKE_FLAGS_SET, POKE_FLAGS_CLEAR, POKE_MAPPING, POKE_MAPCOUNT,
+		     POKE_REFCOUNT, POKE_MEMCG };
+void page_poke(struct world *w, unsigned long pfn, enum bf_poke_field f, unsigned long value);
+
+#endif /* BF_CORE_MM_H */

@@ -1,0 +1,181 @@
+/*
+ * vmstat.c - zone counters as 5.10 keeps them: a global atomic per zone plus a
+ * signed 8-bit delta per CPU, folded into the global once it passes the CPU's
+ * stat_threshold (__mod_zone_page_state); NUMA counters with u16 deltas and
+ * NUMA_STATS_THRESHOLD (__inc_numa_state); vm events per CPU, summed on read.
+ *
+ * Watermark checks read zone_page_state() -- the global value, clamped at 0 --
+ * so they see the same lag the kernel sees.  zone_page_state_snapshot() adds
+ * the deltas.  Deltas are only touched with the CPU's irq lock held.
+ */
+#include <stdlib.h>
+#include "internal.h"
+
+void zone_page_state_add_global(struct zone *zone, enum zone_stat_item item, long x)
+{
+	__atomic_add_fetch(&zone->vm_stat[item], x, __ATOMIC_RELAXED);
+}
+
+/* __mod_zone_page_state - caller runs on cx->cpu with its irq lock held. */
+void __mod_zone_page_state(struct context *cx, struct zone *zone, enum zone_stat_item item, long delta)
+{
+	struct per_cpu_pageset *pcp = &zone->pageset[cx->cpu];
+	long x = delta + pcp->vm_stat_diff[item];
+	long t = pcp->stat_threshold;
+
+	if (labs(x) > t) {
+		zone_page_state_add_global(zone, item, x);
+		x = 0;
+	}
+	pcp->vm_stat_diff[item] = (signed char)x;
+}
+
+/* __mod_zone_freepage_state - NR_FREE_PAGES, and NR_FREE_CMA_PAGES for CMA. */
+void __mod_zone_freepage_state(struct context *cx, struct zone *zone, int nr_pages, int migratetype)
+{
+	__mod_zone_page_state(cx, zone, NR_FREE_PAGES, nr_pages);
+	if (is_migrate_cma(migratetype))
+		__mod_zone_page_state(cx, zone, NR_FREE_CMA_PAGES, nr_pages);
+}
+
+unsigned long zone_page_state(const struct zone *zone, enum zone_stat_item item)
+{
+	long x = __atomic_load_n(&zone->vm_stat[item], __ATOMIC_RELAXED);
+
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+unsigned long zone_page_state_snapshot(const struct zone *zone, enum zone_stat_item item)
+{
+	const struct world *w = zone_world(zone);
+	long x = __atomic_load_n(&zone->vm_stat[item], __ATOMIC_RELAXED);
+
+	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+		x += zone->pageset[cpu].vm_stat_diff[item];
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+/* __inc_numa_state - u16 delta, folded whole past NUMA_STATS_THRESHOLD. */
+void __inc_numa_state(struct context *cx, struct zone *zone, enum numa_stat_item item)
+{
+	unsigned short *p = &zone->pageset[cx->cpu].vm_numa_stat_diff[item];
+	unsigned short v = ++*p;
+
+	if (v > NUMA_STATS_THRESHOLD) {
+		__atomic_add_fetch(&zone->vm_numa_stat[item], (long)v, __ATOMIC_RELAXED);
+		*p = 0;
+	}
+}
+
+unsigned long zone_numa_state_snapshot(const struct zone *zone, enum numa_stat_item item)
+{
+	const struct world *w = zone_world(zone);
+	long x = __atomic_load_n(&zone->vm_numa_stat[item], __ATOMIC_RELAXED);
+
+	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+		x += zone->pageset[cpu].vm_numa_stat_diff[item];
+	return (unsigned long)x;
+}
+
+void __count_vm_events(struct context *cx, enum vm_event_item item, long delta)
+{
+	this_cpu(cx)->vm_events[item] += (unsigned long)delta;
+}
+
+unsigned long sum_vm_event(const struct world *w, enum vm_event_item item)
+{
+	unsigned long sum = 0;
+
+	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+		sum += __atomic_load_n(&w->cpu[cpu].vm_events[item], __ATOMIC_RELAXED);
+	return sum;
+}
+
+/*
+ * zone_statistics - once per successful allocation: hit/miss by the preferred
+ * zone's node, local/other by the CPU's node.
+ */
+void zone_statistics(struct context *cx, struct zone *preferred_zone, struct zone *z)
+{
+	enum numa_stat_item local_stat = NUMA_LOCAL;
+
+	if (zone_to_nid(z) != numa_node_id(cx))
+		local_stat = NUMA_OTHER;
+
+	if (zone_to_nid(z) == zone_to_nid(preferred_zone)) {
+		__inc_numa_state(cx, z, NUMA_HIT);
+	} else {
+		__inc_numa_state(cx, z, NUMA_MISS);
+		__inc_numa_state(cx, preferred_zone, NUMA_FOREIGN);
+	}
+	__inc_numa_state(cx, z, local_stat);
+}
+
+static int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+/* calculate_normal_threshold - memory in 128 MiB units, scaled by online CPUs. */
+static int calculate_normal_threshold(const struct world *w, const struct zone *zone)
+{
+	int mem = (int)(zone_managed_pages(zone) >> (27 - PAGE_SHIFT));
+	int threshold = 2 * fls((unsigned int)w->nr_cpus) * (1 + fls((unsigned int)mem));
+
+	return threshold < 125 ? threshold : 125;
+}
+
+/* refresh_zone_stat_thresholds - also sets percpu_drift_mark. */
+void refresh_zone_stat_thresholds(struct world *w)
+{
+	int nid, zid;
+	struct zone *zone;
+
+	for_each_zone_of_world(w, nid, zid, zone) {
+		unsigned long max_drift, tolerate_drift;
+		int threshold;
+
+		if (!populated_zone(zone))
+			continue;
+		threshold = calculate_normal_threshold(w, zone);
+		for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+			zone->pageset[cpu].stat_threshold = (signed char)threshold;
+		tolerate_drift = low_wmark_pages(zone) - min_wmark_pages(zone);
+		max_drift = (unsigned long)w->nr_cpus * (unsigned long)threshold;
+		if (max_drift > tolerate_drift)
+			zone->percpu_drift_mark = high_wmark_pages(zone) + max_drift;
+	}
+}
+
+/* refresh_cpu_vm_stats - fold one CPU's zone deltas into the globals. */
+void refresh_cpu_vm_stats(struct world *w, int cpu)
+{
+	int nid, zid;
+	struct zone *zone;
+
+	spin_lock(&w->cpu[cpu].irq_lock);
+	for_each_zone_of_world(w, nid, zid, zone) {
+		struct per_cpu_pageset *p = &zone->pageset[cpu];
+
+		for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+			if (p->vm_stat_diff[i]) {
+				zone_page_state_add_global(zone, i, p->vm_stat_diff[i]);
+				p->vm_stat_diff[i] = 0;
+			}
+		}
+		for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++) {
+			if (p->vm_numa_stat_diff[i]) {
+				__atomic_add_fetch(&zone->vm_numa_stat[i], (long)p->vm_numa_stat_diff[i],
+						   __ATOMIC_RELAXED);
+				p->vm_numa_stat_diff[i] = 0;
+			}
+		}
+	}
+	spin_unlock(&w->cpu[cpu].irq_lock);
+}
+
+void vmstat_refresh(struct world *w)
+{
+	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+		refresh_cpu_vm_stats(w, cpu);
+}

@@ -1,0 +1,42 @@
+/*
+ * exec.h - the executor: build a world from a program's topology and run its
+ * operations one by one, holding expectations against the world.  It never
+ * exits or aborts: a failed expectation or a program that asks for something
+ * impossible (a free of a handle that holds nothing) ends the run with a
+ * status and a message.
+ */
+#ifndef BF_FUZZ_EXEC_H
+#define BF_FUZZ_EXEC_H
+
+#include <stdio.h>
+#include "fuzz/prog.h"
+
+enum bf_exec_status {
+	BF_EXEC_OK = 0,
+	BF_EXEC_EXPECT_FAILED = 1,   /* an expectation or the invariant checker failed */
+	BF_EXEC_BAD_PROGRAM = 2,     /* the program cannot run (bad topology, dead handle, ...) */
+};
+
+struct bf_exec_opts {
+	FILE *trace;            /* print each op and its result here (NULL: quiet) */
+	FILE *dump_out;         /* where `dump` ops print (NULL: stdout) */
+	int check_every_op;     /* run the world's invariant checker after every op */
+};
+
+struct bf_exec_result {
+	enum bf_exec_status status;
+	int line;               /* line of the failing op, 0 if none */
+	unsigned long trace_hash;  /* FNV-1a over every op's observable result */
+	int ops_run;
+	char msg[2048];
+};
+
+struct world;
+/*
+ * Run a program.  If keep is not NULL the world is handed back (the caller
+ * destroys it), e.g. for printing dumps after a failure.
+ */
+enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *o,
+			    struct bf_exec_result *r, struct world **keep);
+
+#endif /* BF_FUZZ_EXEC_H */

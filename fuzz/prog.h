@@ -1,0 +1,172 @@
+/*
+ * prog.h - a buddyfuzz program: a topology plus a list of operations and
+ * expectations.  One representation serves the text format (.bfp, parsed
+ * strictly here), replay, and -- with the fuzzing issue -- the binary
+ * encoding and the minimizer.  Op kinds and expectation probes are closed
+ * sets defined once below.
+ */
+#ifndef BF_FUZZ_PROG_H
+#define BF_FUZZ_PROG_H
+
+#include <stddef.h>
+#include "core/mm.h"
+
+/* X(enum, keyword) */
+#define BF_OP_TABLE(X)                        \
+	X(BF_OP_ALLOC, "alloc")               \
+	X(BF_OP_ALLOC_EXACT, "alloc_exact")   \
+	X(BF_OP_FREE, "free")                 \
+	X(BF_OP_GET, "get")                   \
+	X(BF_OP_PUT, "put")                   \
+	X(BF_OP_SPLIT, "split")               \
+	X(BF_OP_DRAIN, "drain")               \
+	X(BF_OP_POKE, "poke")                 \
+	X(BF_OP_IRQ, "irq")                   \
+	X(BF_OP_TASKFLAGS, "taskflags")       \
+	X(BF_OP_SYSCTL, "sysctl")             \
+	X(BF_OP_VMSTAT_REFRESH, "vmstat_refresh") \
+	X(BF_OP_DUMP, "dump")                 \
+	X(BF_OP_CHECK, "check")               \
+	X(BF_OP_EXPECT, "expect")
+
+enum bf_op_kind {
+#define X(e, kw) e,
+	BF_OP_TABLE(X)
+#undef X
+	BF_NR_OPS
+};
+extern const char *const bf_op_names[BF_NR_OPS];
+
+/* Expectation probes: X(enum, keyword, kind of value) -- 'n' number, 's' text, 'h' handle form, 'd' dump */
+#define BF_PROBE_TABLE(X)                          \
+	X(BF_PR_HANDLE, "<handle>", 'h')           \
+	X(BF_PR_NR_FREE, "nr_free", 'n')           \
+	X(BF_PR_COUNTER, "counter", 'n')           \
+	X(BF_PR_SNAPSHOT, "snapshot", 'n')         \
+	X(BF_PR_EVENT, "event", 'n')               \
+	X(BF_PR_NUMA, "numa", 'n')                 \
+	X(BF_PR_WMARK, "wmark", 'n')               \
+	X(BF_PR_BOOST, "boost", 'n')               \
+	X(BF_PR_BOOSTED, "boosted", 'n')           \
+	X(BF_PR_MANAGED, "managed", 'n')           \
+	X(BF_PR_PRESENT, "present", 'n')           \
+	X(BF_PR_SPANNED, "spanned", 'n')           \
+	X(BF_PR_LOWMEM_RESERVE, "lowmem_reserve", 'n') \
+	X(BF_PR_HIGHATOMIC, "highatomic", 'n')     \
+	X(BF_PR_PCP, "pcp", 'n')                   \
+	X(BF_PR_PCP_LIST, "pcp_list", 's')         \
+	X(BF_PR_FREE_LIST, "free_list", 's')       \
+	X(BF_PR_PAGEBLOCK, "pageblock", 'n')       \
+	X(BF_PR_PAGE, "page", 'n')                 \
+	X(BF_PR_WARN, "warn", 'n')                 \
+	X(BF_PR_BAD_PAGES, "bad_pages", 'n')       \
+	X(BF_PR_BAD_PAGE, "bad_page", 's')         \
+	X(BF_PR_EVENT_LOG, "event_log", 'n')       \
+	X(BF_PR_MIN_FREE_KBYTES, "min_free_kbytes", 'n') \
+	X(BF_PR_ZONELIST, "zonelist", 's')         \
+	X(BF_PR_BUDDYINFO, "buddyinfo", 'd')       \
+	X(BF_PR_PAGETYPEINFO, "pagetypeinfo", 'd') \
+	X(BF_PR_ZONEINFO, "zoneinfo", 'd')
+
+enum bf_probe {
+#define X(e, kw, k) e,
+	BF_PROBE_TABLE(X)
+#undef X
+	BF_NR_PROBES
+};
+
+enum bf_cmp { BF_EQ, BF_NE, BF_LT, BF_LE, BF_GT, BF_GE };
+
+enum bf_dump_kind { BF_DUMP_BUDDYINFO, BF_DUMP_PAGETYPEINFO, BF_DUMP_ZONEINFO };
+
+/* Fields a `poke` or `expect page` names. */
+#define BF_PAGE_FIELD_TABLE(X)             \
+	X(PF_REFCOUNT, "refcount")         \
+	X(PF_MAPCOUNT, "mapcount")         \
+	X(PF_PRIVATE, "private")           \
+	X(PF_INDEX, "index")               \
+	X(PF_MAPPING, "mapping")           \
+	X(PF_MEMCG, "memcg")               \
+	X(PF_COMPOUND_HEAD, "compound_head") \
+	X(PF_COMPOUND_ORDER, "compound_order") \
+	X(PF_COMPOUND_NR, "compound_nr")   \
+	X(PF_COMPOUND_DTOR, "compound_dtor") \
+	X(PF_COMPOUND_MAPCOUNT, "compound_mapcount") \
+	X(PF_PINCOUNT, "pincount")         \
+	X(PF_BUDDY, "buddy")               \
+	X(PF_GUARD, "guard")               \
+	X(PF_HEAD, "head")                 \
+	X(PF_TAIL, "tail")                 \
+	X(PF_FLAG, "PG_*")
+
+enum bf_page_field {
+#define X(e, kw) e,
+	BF_PAGE_FIELD_TABLE(X)
+#undef X
+	BF_NR_PAGE_FIELDS
+};
+
+#define BF_NO_HANDLE (-1)
+
+struct bf_expect {
+	enum bf_probe probe;
+	enum bf_cmp cmp;
+	long value;               /* number, or parsed name value */
+	const char *text;         /* expected text: lists, reasons, dump lines ('\n'-joined) */
+	int nid, zid, order, mt, cpu, idx, item, sub;  /* probe arguments; sub: wmark index, pcp field, page field/flag */
+	unsigned long pfn;        /* pageblock / page / bad_page pfn (NO_PFN if not given) */
+	int has_order, has_zone, has_node, has_mt;
+	/* handle form: expect H pfn=.. order=.. zone=.. node=.. | fail */
+	int fail;
+};
+
+struct bf_op {
+	enum bf_op_kind kind;
+	int line;
+	int handle;               /* index into prog->handle_names, or BF_NO_HANDLE */
+	int piece;                /* H.I after split; -1 = whole */
+	int cpu;                  /* -1 = all (drain) */
+	int nid, zid;             /* node/zone arguments; zid -1 = all */
+	unsigned int order;
+	gfp_t gfp;
+	unsigned long size;       /* alloc_exact bytes */
+	int lru;                  /* alloc ... lru: mark PG_lru after allocation */
+	int has_node;
+	/* poke: up to 6 fields */
+	int npoke;
+	struct { int field; unsigned long value; } poke[6];
+	int page;                 /* poke page=K */
+	long value;               /* irq on/off, taskflags, sysctl value */
+	int sysctl, sysctl_index;
+	struct bf_expect expect;
+};
+
+struct bf_prog {
+	struct bf_topology topo;
+	struct bf_op *ops;
+	int nr_ops, cap_ops;
+	char **handle_names;
+	int nr_handles, cap_handles;
+	char **strings;           /* owned strings (expect texts) */
+	int nr_strings, cap_strings;
+};
+
+void bf_prog_init(struct bf_prog *p);
+void bf_prog_free(struct bf_prog *p);
+
+/*
+ * Parse a .bfp text.  0 on success; on error -1 with "file:line:col: message"
+ * in err.  `name` is used in messages.
+ */
+int bf_prog_parse(struct bf_prog *p, const char *name, const char *text, char *err, size_t errlen);
+int bf_prog_parse_file(struct bf_prog *p, const char *path, char *err, size_t errlen);
+
+/* Look-ups shared by the parser, printer and reports. */
+int bf_page_field_by_name(const char *s, int *flagbit);
+int bf_pageflag_by_name(const char *s);  /* "PG_lru" -> bit, -1 */
+const char *bf_pageflag_name(int bit);
+int bf_migratetype_by_name(const char *s);
+int bf_warn_by_name(const char *s);
+int bf_event_by_name(const char *s);
+
+#endif /* BF_FUZZ_PROG_H */

@@ -1,0 +1,83 @@
+/*
+ * prog_names.c - name tables of the program format, generated from the
+ * X-macro tables (op kinds, page fields, page flags, migratetypes, WARN
+ * sites, events), so that parser, printer and reports agree.
+ */
+#include <string.h>
+#include "fuzz/prog.h"
+#include "core/inspect.h"
+
+const char *const bf_op_names[BF_NR_OPS] = {
+#define X(e, kw) kw,
+	BF_OP_TABLE(X)
+#undef X
+};
+
+static const char *const page_field_names[BF_NR_PAGE_FIELDS] = {
+#define X(e, kw) kw,
+	BF_PAGE_FIELD_TABLE(X)
+#undef X
+};
+
+/* enum pageflags order of the modelled x86_64 config (core/mm_types.h). */
+static const char *const pageflag_names[] = {
+	"PG_locked", "PG_referenced", "PG_uptodate", "PG_dirty", "PG_lru", "PG_active",
+	"PG_workingset", "PG_waiters", "PG_error", "PG_slab", "PG_owner_priv_1", "PG_arch_1",
+	"PG_reserved", "PG_private", "PG_private_2", "PG_writeback", "PG_head",
+	"PG_mappedtodisk", "PG_reclaim", "PG_swapbacked", "PG_unevictable", "PG_mlocked",
+	"PG_uncached", "PG_hwpoison", "PG_young", "PG_idle", "PG_arch_2",
+};
+#define NR_PAGEFLAG_NAMES ((int)(sizeof(pageflag_names) / sizeof(pageflag_names[0])))
+
+static const char *const mt_names[] = {
+#define X(e, name, letter) name,
+	MIGRATE_TYPE_TABLE(X)
+#undef X
+};
+
+int bf_pageflag_by_name(const char *s)
+{
+	for (int i = 0; i < NR_PAGEFLAG_NAMES; i++)
+		if (!strcmp(s, pageflag_names[i]))
+			return i;
+	return -1;
+}
+
+const char *bf_pageflag_name(int bit)
+{
+	return bit >= 0 && bit < NR_PAGEFLAG_NAMES ? pageflag_names[bit] : "?";
+}
+
+int bf_page_field_by_name(const char *s, int *flagbit)
+{
+	*flagbit = -1;
+	for (int i = 0; i < BF_NR_PAGE_FIELDS; i++)
+		if (i != PF_FLAG && !strcmp(s, page_field_names[i]))
+			return i;
+	*flagbit = bf_pageflag_by_name(s);
+	return *flagbit >= 0 ? PF_FLAG : -1;
+}
+
+int bf_migratetype_by_name(const char *s)
+{
+	for (int i = 0; i < MIGRATE_TYPES; i++)
+		if (!strcmp(s, mt_names[i]))
+			return i;
+	return -1;
+}
+
+int bf_warn_by_name(const char *s)
+{
+	for (int i = 0; i < NR_WARN_SITES; i++)
+		if (!strcmp(s, bf_warn_names[i]))
+			return i;
+	return -1;
+}
+
+int bf_event_by_name(const char *s)
+{
+	for (int i = 0; i < NR_EVENT_KINDS; i++)
+		if (!strcmp(s, bf_event_names[i]))
+			return i;
+	return -1;
+}
