@@ -9,6 +9,8 @@
  *                           free_pcppages_bulk spill batches are part of the cost.
  *  order3_pair_ns           GFP_KERNEL order 3 never uses the pcp in 5.10: zone lock, split
  *                           from the buddy lists, merge back on free.
+ *  order9_pair_ns           the same at order 9 in a world with free unmovable blocks: the
+ *                           baseline for the steal, as 5.10 checks each of the 512 pages.
  *  fallback_steal_ns        order-9 allocations alternating unmovable / movable in a Normal
  *                           zone that is one MAX_ORDER-1 block: each allocation finds only
  *                           the other type's list and steals the whole block
@@ -101,6 +103,7 @@ static double b_order_pair(struct world *w, long n, unsigned int order)
 
 static double b_order0_pair(struct world *w, long n) { return b_order_pair(w, n, 0); }
 static double b_order3_pair(struct world *w, long n) { return b_order_pair(w, n, 3); }
+static double b_order9_pair(struct world *w, long n) { return b_order_pair(w, n, pageblock_order); }
 
 static double b_order0_window64(struct world *w, long n)
 {
@@ -190,10 +193,7 @@ static double rss_bytes(void)
 static int boot_sample(unsigned long pageblocks, struct boot_sample *out)
 {
 	int fd[2], status;
-	if (pipe(fd))
-		return -1;
-	fflush(NULL);
-	pid_t pid = fork();
+	pid_t pid = pipe(fd) ? -1 : (fflush(NULL), fork());
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
@@ -255,6 +255,7 @@ static int hot_paths(const struct opts *o)
 	rc |= run_figure(o, "order0_pair_ns", w, b_order0_pair, 2000000);
 	rc |= run_figure(o, "order0_window64_pair_ns", w, b_order0_window64, 2000000);
 	rc |= run_figure(o, "order3_pair_ns", w, b_order3_pair, 1000000);
+	rc |= run_figure(o, "order9_pair_ns", w, b_order9_pair, 200000);  /* no steal after the first */
 	if (!rc && bf_check_world(w, why, sizeof(why))) {
 		fprintf(stderr, "bf-bench: world inconsistent after the hot paths: %s\n", why);
 		rc = -1;
@@ -265,7 +266,7 @@ static int hot_paths(const struct opts *o)
 	t.node[0].zone_pageblocks[ZONE_NORMAL] = MAX_ORDER_NR_PAGES / pageblock_nr_pages;
 	if (!(w = boot(&t)))
 		return -1;
-	if (steal_verify(w, 16) || run_figure(o, "fallback_steal_ns", w, b_steal, 1000000) ||
+	if (steal_verify(w, 16) || run_figure(o, "fallback_steal_ns", w, b_steal, 200000) ||
 	    steal_verify(w, 16))
 		rc = -1;
 	world_destroy(w);
@@ -287,11 +288,11 @@ int main(int argc, char **argv)
 	}
 	o.runs = o.quick ? 3 : 7;
 	o.scale = o.quick ? 20 : 1;
-	printf("# bf-bench quick=%d ns are per alloc+free pair; medians over runs\n", o.quick);
+	printf("# bf-bench quick=%d: ns per alloc+free pair; median over runs\n", o.quick);
 	/* Boots first: forked children then inherit a heap no world has touched. */
 	if (boot_figures("64m", 32, o.runs) || boot_figures("1g", 512, o.runs))
 		return 1;
-	if (!o.quick && !o.no_64g && boot_figures("64g", 32768, 5))
+	if (!o.quick && !o.no_64g && boot_figures("64g", 32768, o.runs))
 		return 1;
 	return hot_paths(&o) ? 1 : 0;
 }

@@ -179,7 +179,7 @@ int kv(struct tok *t, char *key, size_t klen, const char **val)
 
 int parse_cpu(struct parser *ps, const char *v, int col, int allow_all, int *cpu)
 {
-	unsigned long n;
+	unsigned long n = 0;
 
 	if (allow_all && !strcmp(v, "all")) {
 		*cpu = -1;
