@@ -144,8 +144,8 @@ static bool page_is_buddy(struct page *page, struct page *buddy, unsigned int or
  * probably about to be freed too: queue at the tail so the block is not
  * handed out before it can merge.  Not for the two top orders.
  */
-static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn, struct page *page,
-			       unsigned int order)
+static bool buddy_merge_likely(struct world *w, unsigned long pfn, unsigned long buddy_pfn,
+			       struct page *page, unsigned int order)
 {
 	unsigned long combined_pfn, higher_buddy_pfn;
 	struct page *higher_page;
@@ -153,9 +153,9 @@ static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn, struc
 	if (order >= MAX_ORDER - 2)
 		return false;
 	combined_pfn = buddy_pfn & pfn;
-	higher_page = page + (combined_pfn - pfn);
+	higher_page = pfn_to_page(w, combined_pfn);
 	higher_buddy_pfn = combined_pfn ^ (1UL << (order + 1));
-	return page_is_buddy(higher_page, higher_page + (higher_buddy_pfn - combined_pfn), order + 1);
+	return page_is_buddy(higher_page, pfn_to_page(w, higher_buddy_pfn), order + 1);
 }
 
 /*
@@ -167,6 +167,8 @@ static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn, struc
  *
  * cx names the CPU whose vmstat delta takes the NR_FREE_PAGES change (the
  * kernel's implicit smp_processor_id()).
+ * (page + (buddy_pfn - pfn) in the kernel relies on unsigned wrap-around;
+ * the model indexes the memmap by pfn instead.)
  * The memmap covers every pfn up to a MAX_ORDER_NR_PAGES boundary (pages past
  * the end are reserved), so every buddy pointer computed here is valid, as
  * with SPARSEMEM's whole-section memmap.
@@ -191,12 +193,12 @@ void __free_one_page(struct context *cx, struct page *page, unsigned long pfn, s
 continue_merging:
 	while (order < max_order - 1) {
 		buddy_pfn = pfn ^ (1UL << order);
-		buddy = page + (buddy_pfn - pfn);
+		buddy = pfn_to_page(w, buddy_pfn);
 		if (!page_is_buddy(page, buddy, order))
 			goto done_merging;
 		del_page_from_free_list(buddy, zone, order);
 		combined_pfn = buddy_pfn & pfn;
-		page = page + (combined_pfn - pfn);
+		page = pfn_to_page(w, combined_pfn);
 		pfn = combined_pfn;
 		order++;
 	}
@@ -206,7 +208,7 @@ continue_merging:
 			int buddy_mt;
 
 			buddy_pfn = pfn ^ (1UL << order);
-			buddy = page + (buddy_pfn - pfn);
+			buddy = pfn_to_page(w, buddy_pfn);
 			buddy_mt = get_pageblock_migratetype(w, buddy);
 			if (migratetype != buddy_mt &&
 			    (is_migrate_isolate(migratetype) || is_migrate_isolate(buddy_mt)))
@@ -222,7 +224,7 @@ done_merging:
 	if (fpi & FPI_TO_TAIL)
 		to_tail = true;
 	else
-		to_tail = buddy_merge_likely(pfn, buddy_pfn, page, order);
+		to_tail = buddy_merge_likely(w, pfn, buddy_pfn, page, order);
 
 	if (to_tail)
 		add_to_free_list_tail(page, zone, order, migratetype);
