@@ -1,26 +1,23 @@
 /*
  * bf_bench.c - speed and memory figures of the allocator model (release build).
- *
  * What is measured, and why:
  *  order0_pair_ns           GFP_KERNEL order-0 alloc + immediate free on CPU 0: both
  *                           sides stay on the per-cpu pageset, the model's hottest path.
- *  order0_window64_pair_ns  allocate 64 order-0 pages, then free all 64: the pcp list runs
- *                           dry and overflows, so the rmqueue_bulk refill and the
+ *  order0_window512_pair_ns allocate 512 order-0 pages, then free all 512: more than the
+ *                           pcp's high + batch (378 + 63 in a 1 GiB zone; checked), so the
+ *                           list runs dry and overflows and the rmqueue_bulk refill and
  *                           free_pcppages_bulk spill batches are part of the cost.
  *  order3_pair_ns           GFP_KERNEL order 3 never uses the pcp in 5.10: zone lock, split
  *                           from the buddy lists, merge back on free.
  *  order9_pair_ns           the same at order 9 in a world with free unmovable blocks: the
  *                           baseline for the steal, as 5.10 checks each of the 512 pages.
- *  fallback_steal_ns        order-9 allocations alternating unmovable / movable in a Normal
- *                           zone that is one MAX_ORDER-1 block: each allocation finds only
- *                           the other type's list and steals the whole block
- *                           (change_pageblock_range).  bf_pageblock_migratetype checks that
- *                           the block type flips on every allocation.
+ *  fallback_steal_ns        order 9 alternating unmovable / movable in a Normal zone that is
+ *                           one MAX_ORDER-1 block: each allocation steals the whole block from
+ *                           the other type (checked with bf_pageblock_migratetype).
  *  boot_ms_<size>, boot_ns_per_page_<size>, rss_mib_<size>, rss_bytes_per_page_<size>
- *                           world_create cost and memory for 64 MiB, 1 GiB and 64 GiB
- *                           worlds, each boot in a fresh forked child so RSS is that
- *                           world's alone.  Boot should be linear in pages, and RSS per page
- *                           close to sizeof(struct page) = 64.
+ *                           world_create cost and memory for 64 MiB, 1 GiB and 64 GiB worlds,
+ *                           each booted in a fresh forked child so RSS is that world's alone.
+ *                           Boot should be linear in pages, RSS/page near sizeof(struct page).
  * The hot paths run in the 1 GiB world.  Each figure is repeated; output lines are
  *   <name> median=<x> min=<x> max=<x> runs=<n>
  * Flags: --quick (CI smoke, < 5 s, no 64 GiB world), --no-64g.
@@ -37,12 +34,10 @@
 #include "core/inspect.h"
 
 #define MAX_RUNS 15
-#define WINDOW 64
-#define DMA_PAGEBLOCKS 8UL
-#define DMA32_END_PAGEBLOCKS ((4UL << 30) / (PAGE_SIZE * pageblock_nr_pages))
+#define WINDOW 512
+#define DMA32_END_PB ((4UL << 30) / (PAGE_SIZE * pageblock_nr_pages))  /* 4 GiB */
 
 struct opts { int quick, no_64g, runs; long scale; };
-
 typedef double (*bench_fn)(struct world *w, long iters);  /* ns per op, < 0 on failure */
 
 static long now_ns(void)
@@ -58,26 +53,23 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void report(const char *name, double *v, int n)
+static void report(const char *name, const char *size, double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	printf("%s median=%.1f min=%.1f max=%.1f runs=%d\n", name, med, v[0], v[n - 1], n);
+	printf("%s%s median=%.1f min=%.1f max=%.1f runs=%d\n", name, size, med, v[0], v[n - 1], n);
 	fflush(stdout);
 }
 
-/* One node: DMA 8 pageblocks, DMA32 up to 4 GiB, the rest Normal. */
+/* One node: DMA 8 pageblocks, DMA32 up to 4 GiB, the rest Normal (pageblocks >= 8). */
 static void topo_sized(struct bf_topology *t, unsigned long pageblocks)
 {
+	unsigned long dma32 = (pageblocks < DMA32_END_PB ? pageblocks : DMA32_END_PB) - 8;
 	bf_topology_default(t);
 	t->nr_nodes = 1;
-	unsigned long dma = pageblocks < DMA_PAGEBLOCKS ? pageblocks : DMA_PAGEBLOCKS;
-	unsigned long rest = pageblocks - dma, dma32_max = DMA32_END_PAGEBLOCKS - DMA_PAGEBLOCKS;
-	unsigned long dma32 = rest < dma32_max ? rest : dma32_max;
-	t->node[0].zone_pageblocks[ZONE_DMA] = dma;
+	t->node[0].zone_pageblocks[ZONE_DMA] = 8;
 	t->node[0].zone_pageblocks[ZONE_DMA32] = dma32;
-	t->node[0].zone_pageblocks[ZONE_NORMAL] = rest - dma32;
-	t->node[0].zone_pageblocks[ZONE_MOVABLE] = 0;
+	t->node[0].zone_pageblocks[ZONE_NORMAL] = pageblocks - 8 - dma32;
 }
 
 static struct world *boot(const struct bf_topology *t)
@@ -105,7 +97,7 @@ static double b_order0_pair(struct world *w, long n) { return b_order_pair(w, n,
 static double b_order3_pair(struct world *w, long n) { return b_order_pair(w, n, 3); }
 static double b_order9_pair(struct world *w, long n) { return b_order_pair(w, n, pageblock_order); }
 
-static double b_order0_window64(struct world *w, long n)
+static double b_order0_window(struct world *w, long n)
 {
 	unsigned long pfn[WINDOW];
 	long rounds = n / WINDOW > 0 ? n / WINDOW : 1;
@@ -120,9 +112,24 @@ static double b_order0_window64(struct world *w, long n)
 	return (double)(now_ns() - t0) / ((double)rounds * WINDOW);
 }
 
+/* The window must outgrow the pcp (high + batch), or no refill or spill would happen. */
+static int window_spills(struct world *w)
+{
+	struct bf_pcp_info p = { 0 };
+	int nid, zid;
+	unsigned long pfn = alloc_pages(w, 0, GFP_KERNEL, 0);
+	if (pfn != NO_PFN && bf_pfn_zone(w, pfn, &nid, &zid) == 0) {
+		bf_pcp_info(w, 0, nid, zid, &p);
+		__free_pages(w, 0, pfn, 0);
+	}
+	if (p.batch > 0 && WINDOW > p.high + p.batch)
+		return 1;
+	fprintf(stderr, "bf-bench: window %d fits the pcp (high %d batch %d)\n", WINDOW, p.high, p.batch);
+	return 0;
+}
+
 /* Allocation i is unmovable when i is even, movable when odd; the block starts movable. */
 static const gfp_t steal_gfp[2] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE };
-
 static double b_steal(struct world *w, long n)
 {
 	n = n < 2 ? 2 : n & ~1L;  /* even: the block ends movable, as it started */
@@ -163,17 +170,14 @@ static int steal_verify(struct world *w, int n)
 static int run_figure(const struct opts *o, const char *name, struct world *w, bench_fn fn, long iters)
 {
 	double v[MAX_RUNS];
-	iters /= o->scale;
-	if (fn(w, iters / 10 + 2) < 0)  /* warm-up */
-		goto fail;
-	for (int r = 0; r < o->runs; r++)
-		if ((v[r] = fn(w, iters)) < 0)
-			goto fail;
-	report(name, v, o->runs);
-	return 0;
-fail:
-	fprintf(stderr, "bf-bench: %s: allocation failed\n", name);
-	return -1;
+	int ok = fn(w, iters / o->scale / 10 + 2) >= 0;  /* warm-up */
+	for (int r = 0; ok && r < o->runs; r++)
+		ok = (v[r] = fn(w, iters / o->scale)) >= 0;
+	if (ok)
+		report(name, "", v, o->runs);
+	else
+		fprintf(stderr, "bf-bench: %s: allocation failed\n", name);
+	return ok ? 0 : -1;
 }
 
 struct boot_sample { double boot_ns, rss_before, rss_after; int ok; };
@@ -220,7 +224,6 @@ static int boot_figures(const char *size, unsigned long pageblocks, int runs)
 {
 	double ms[MAX_RUNS], per_page[MAX_RUNS], mib[MAX_RUNS], rss_pp[MAX_RUNS];
 	double pages = (double)pageblocks * pageblock_nr_pages;
-	char name[64];
 	for (int r = 0; r < runs; r++) {
 		struct boot_sample s;
 		if (boot_sample(pageblocks, &s)) {
@@ -232,14 +235,10 @@ static int boot_figures(const char *size, unsigned long pageblocks, int runs)
 		mib[r] = s.rss_after / (1024.0 * 1024.0);
 		rss_pp[r] = (s.rss_after - s.rss_before) / pages;
 	}
-	snprintf(name, sizeof(name), "boot_ms_%s", size);
-	report(name, ms, runs);
-	snprintf(name, sizeof(name), "boot_ns_per_page_%s", size);
-	report(name, per_page, runs);
-	snprintf(name, sizeof(name), "rss_mib_%s", size);
-	report(name, mib, runs);
-	snprintf(name, sizeof(name), "rss_bytes_per_page_%s", size);
-	report(name, rss_pp, runs);
+	report("boot_ms_", size, ms, runs);
+	report("boot_ns_per_page_", size, per_page, runs);
+	report("rss_mib_", size, mib, runs);
+	report("rss_bytes_per_page_", size, rss_pp, runs);
 	return 0;
 }
 
@@ -253,7 +252,8 @@ static int hot_paths(const struct opts *o)
 	if (!(w = boot(&t)))
 		return -1;
 	rc |= run_figure(o, "order0_pair_ns", w, b_order0_pair, 2000000);
-	rc |= run_figure(o, "order0_window64_pair_ns", w, b_order0_window64, 2000000);
+	if (!window_spills(w) || run_figure(o, "order0_window512_pair_ns", w, b_order0_window, 2000000))
+		rc = -1;
 	rc |= run_figure(o, "order3_pair_ns", w, b_order3_pair, 1000000);
 	rc |= run_figure(o, "order9_pair_ns", w, b_order9_pair, 200000);  /* no steal after the first */
 	if (!rc && bf_check_world(w, why, sizeof(why))) {

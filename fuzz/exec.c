@@ -11,10 +11,9 @@
 int bf_exec_fail(struct bf_exec *x, enum bf_exec_status st, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(x->r->msg, sizeof(x->r->msg), "line %d: ", x->op ? x->op->line : 0);
 
 	va_start(ap, fmt);
-	vsnprintf(x->r->msg + n, sizeof(x->r->msg) - (size_t)n, fmt, ap);
+	vsnprintf(x->r->msg, sizeof(x->r->msg), fmt, ap);
 	va_end(ap);
 	x->r->status = st;
 	x->r->line = x->op ? x->op->line : 0;

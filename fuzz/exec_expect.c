@@ -276,7 +276,7 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 		if (e->cpu >= bf_nr_cpus(x->w))
 			return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "cpu %d is not online", e->cpu);
 		bf_pcp_info(x->w, e->cpu, e->nid, e->zid, &pi);
-		v = e->sub == 0 ? pi.count : e->sub == 1 ? pi.high : pi.batch;
+		v = e->sub == 0 ? pi.count : e->sub == 1 ? pi.high : e->sub == 2 ? pi.batch : pi.stat_threshold;
 		break;
 	default:
 		if (need_zone(x, e))

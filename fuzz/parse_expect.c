@@ -141,8 +141,9 @@ static int probe_word(struct parser *ps, struct tok *t, struct bf_op *op, int *w
 		e->sub = !strcmp(t->s, "min") ? 0 : !strcmp(t->s, "low") ? 1 : !strcmp(t->s, "high") ? 2 : -1;
 		return e->sub < 0 ? fail(ps, t->col, "expected min, low or high") : 0;
 	case BF_PR_PCP:
-		e->sub = !strcmp(t->s, "count") ? 0 : !strcmp(t->s, "high") ? 1 : !strcmp(t->s, "batch") ? 2 : -1;
-		return e->sub < 0 ? fail(ps, t->col, "expected count, high or batch") : 0;
+		e->sub = !strcmp(t->s, "count") ? 0 : !strcmp(t->s, "high") ? 1 : !strcmp(t->s, "batch") ? 2 :
+			 !strcmp(t->s, "threshold") ? 3 : -1;
+		return e->sub < 0 ? fail(ps, t->col, "expected count, high, batch or threshold") : 0;
 	case BF_PR_PAGE:
 		e->sub = bf_page_field_by_name(t->s, &flagbit);
 		e->item = flagbit;

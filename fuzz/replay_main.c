@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	if (o.trace)
 		printf("trace-hash: %016lx (%d ops)\n", r.trace_hash, r.ops_run);
 	if (r.status != BF_EXEC_OK) {
-		fprintf(stderr, "%s:%d: %s\n", path, r.line, r.msg);
+		fprintf(stderr, "%s:%d:1: %s\n", path, r.line, r.msg);
 		if (w && r.status == BF_EXEC_EXPECT_FAILED) {
 			fprintf(stderr, "--- /proc/buddyinfo\n");
 			bf_dump_buddyinfo(w, stderr);
