@@ -18,8 +18,8 @@
  *                           world_create cost and memory for 64 MiB, 1 GiB and 64 GiB worlds,
  *                           each booted in a fresh forked child so RSS is that world's alone.
  *                           Boot should be linear in pages, RSS/page near sizeof(struct page).
- * The hot paths run in the 1 GiB world.  Each figure is repeated; output lines are
- *   <name> median=<x> min=<x> max=<x> runs=<n>
+ * Hot paths run in the 1 GiB world; the steal in the default one, Normal cut to 2 pageblocks.
+ * Each figure is repeated; output lines are  <name> median=<x> min=<x> max=<x> runs=<n>
  * Flags: --quick (CI smoke, < 5 s, no 64 GiB world), --no-64g.
  */
 #include <stdio.h>
