@@ -93,6 +93,8 @@ void expand(struct zone *zone, struct page *page, int low, int high, int migrate
 {
 	unsigned long size = 1UL << high;
 
+	testcase(high == MAX_ORDER - 1);
+	testcase(high - low == 1);
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -219,6 +221,8 @@ continue_merging:
 	}
 
 done_merging:
+	testcase(order == MAX_ORDER - 1);
+	testcase(order == pageblock_order);
 	set_buddy_order(page, order);
 
 	if (fpi & FPI_TO_TAIL)

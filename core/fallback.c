@@ -125,6 +125,8 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 	if (!free_pages)
 		goto single_page;
 
+	testcase(free_pages + alike_pages == (1 << (pageblock_order - 1)));
+	testcase(free_pages + alike_pages == (1 << (pageblock_order - 1)) - 1);
 	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
 	    w->page_group_by_mobility_disabled)
 		set_pageblock_migratetype(w, page, start_type);
@@ -206,6 +208,8 @@ find_smallest:
 	VM_BUG_ON(current_order == MAX_ORDER);
 
 do_steal:
+	testcase(current_order == pageblock_order);
+	testcase(current_order == order);
 	page = list_first_entry(&area->free_list[fallback_mt], struct page, lru);
 	steal_suitable_fallback(zone, page, alloc_flags, start_migratetype, can_steal);
 	return true;

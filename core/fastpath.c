@@ -85,6 +85,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		else
 			min -= min / 4;
 	}
+	testcase(free_pages == min + z->lowmem_reserve[highest_zoneidx]);
+	testcase(free_pages == min + z->lowmem_reserve[highest_zoneidx] + 1);
 	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
 		return false;
 	if (!order)
@@ -121,6 +123,8 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 	/* Fast check for order-0 only; note the unsigned comparison (5.10 quirk). */
 	if (!order) {
 		long fast_free = free_pages - __zone_watermark_unusable_free(z, 0, alloc_flags);
+
+		testcase(fast_free < 0);  /* passes: compared as unsigned long */
 
 		if ((unsigned long)fast_free > mark + (unsigned long)z->lowmem_reserve[highest_zoneidx])
 			return true;

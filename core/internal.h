@@ -117,6 +117,13 @@ static inline struct zone *page_zone(struct world *w, const struct page *p)
 static inline struct world *zone_world(const struct zone *z) { return z->zone_pgdat->world; }
 static inline int node_isset(int nid, const unsigned long *mask) { return (int)((*mask >> nid) & 1); }
 
+/*
+ * testcase(X) - a boundary condition the tests should reach (SQLite's
+ * testcase()): each marker is a branch of its own, so coverage reports and
+ * coverage-guided fuzzers see whether it was reached.
+ */
+#define testcase(x) do { if (x) __asm__ volatile(""); } while (0)
+
 /* Model VM_BUG_ON: on in the debug variant (BF_DEBUG_VM), compiled out otherwise. */
 #ifdef BF_DEBUG_VM
 void bf_vm_bug(const char *cond, const char *file, int line) __attribute__((noreturn));

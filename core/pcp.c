@@ -40,6 +40,7 @@ static int rmqueue_bulk(struct context *cx, struct zone *zone, unsigned int orde
 		if (is_migrate_cma((int)page->index))
 			__mod_zone_page_state(cx, zone, NR_FREE_CMA_PAGES, -(1L << order));
 	}
+	testcase(i > 0 && (unsigned long)i < count);  /* partial refill */
 	__mod_zone_page_state(cx, zone, NR_FREE_PAGES, -((long)i << order));
 	spin_unlock(&zone->lock);
 	return alloced;
@@ -109,6 +110,7 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 		} while (list_empty(list));
 
 		/* This is the only non-empty list. Free them all. */
+		testcase(batch_free > MIGRATE_PCPTYPES);  /* carried over from an emptied list */
 		if (batch_free == MIGRATE_PCPTYPES)
 			batch_free = count;
 
