@@ -165,7 +165,8 @@ struct page *rmqueue_pcplist(struct context *cx, struct zone *preferred_zone, st
 			     gfp_t gfp_flags, int migratetype, unsigned int alloc_flags);
 void free_unref_page(struct context *cx, struct page *page);
 void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct per_cpu_pages *pcp);
-void drain_zone_cpu(struct context *cx, struct zone *zone);
+void drain_pages_zone(struct context *cx, struct zone *zone);
+void drain_zone_pages(struct context *cx, struct zone *zone, struct per_cpu_pages *pcp);
 void zone_pcp_setup(struct zone *zone);
 
 /* fastpath.c */
@@ -218,7 +219,7 @@ unsigned long zone_numa_state_snapshot(const struct zone *zone, enum numa_stat_i
 void __count_vm_events(struct context *cx, enum vm_event_item item, long delta);
 unsigned long sum_vm_event(const struct world *w, enum vm_event_item item);
 void refresh_zone_stat_thresholds(struct world *w);
-void refresh_cpu_vm_stats(struct world *w, int cpu);
+int refresh_cpu_vm_stats(struct world *w, int cpu, bool do_pagesets);
 void zone_statistics(struct context *cx, struct zone *preferred_zone, struct zone *z);
 
 /* setup.c (watermarks, reserves, pcp sizes, zonelists) */

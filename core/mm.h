@@ -78,8 +78,13 @@ void split_page(struct world *w, unsigned long pfn, unsigned int order);
 void drain_local_pages(struct world *w, int cpu, int nid, int zone_idx);
 void drain_all_pages(struct world *w, int nid, int zone_idx);
 
-/* vmstat: fold every per-cpu delta (refresh_cpu_vm_stats on all CPUs). */
+/*
+ * vmstat: the stat_refresh write (refresh_cpu_vm_stats(true) on every CPU),
+ * or one CPU's periodic vmstat work.  Both fold per-cpu deltas and may trim
+ * an idle remote zone's pcp (drain_zone_pages) after three quiet rounds.
+ */
 void vmstat_refresh(struct world *w);
+void vmstat_update(struct world *w, int cpu);
 
 /* Sysctls at run time, as their 5.10 handlers re-run the setup. 0 or -EINVAL. */
 enum bf_sysctl {

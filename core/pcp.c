@@ -179,8 +179,24 @@ out:
 	local_irq_restore(cx);
 }
 
+/*
+ * drain_zone_pages - trim a pcp by at most one batch (the vmstat work's
+ * expiry of a remote zone's pcp).
+ */
+void drain_zone_pages(struct context *cx, struct zone *zone, struct per_cpu_pages *pcp)
+{
+	int to_drain, batch;
+
+	local_irq_save(cx);
+	batch = __atomic_load_n(&pcp->batch, __ATOMIC_RELAXED);
+	to_drain = pcp->count < batch ? pcp->count : batch;
+	if (to_drain > 0)
+		free_pcppages_bulk(cx, zone, to_drain, pcp);
+	local_irq_restore(cx);
+}
+
 /* drain_pages_zone - empty one CPU's pcp of a zone (runs on that CPU). */
-void drain_zone_cpu(struct context *cx, struct zone *zone)
+void drain_pages_zone(struct context *cx, struct zone *zone)
 {
 	struct per_cpu_pages *pcp;
 
@@ -198,7 +214,7 @@ static void drain_pages(struct context *cx)
 
 	for_each_zone_of_world(cx->w, nid, zid, zone)
 		if (populated_zone(zone))
-			drain_zone_cpu(cx, zone);
+			drain_pages_zone(cx, zone);
 }
 
 /* drain_local_pages - this CPU, one zone or all populated zones. */
@@ -207,7 +223,7 @@ void drain_local_pages(struct world *w, int cpu, int nid, int zone_idx)
 	struct context cx = { w, cpu };
 
 	if (zone_idx >= 0)
-		drain_zone_cpu(&cx, &w->node[nid].node_zones[zone_idx]);
+		drain_pages_zone(&cx, &w->node[nid].node_zones[zone_idx]);
 	else
 		drain_pages(&cx);
 }

@@ -147,35 +147,70 @@ void refresh_zone_stat_thresholds(struct world *w)
 	}
 }
 
-/* refresh_cpu_vm_stats - fold one CPU's zone deltas into the globals. */
-void refresh_cpu_vm_stats(struct world *w, int cpu)
+/*
+ * refresh_cpu_vm_stats - fold one CPU's deltas into the globals (the
+ * per-cpu vmstat work).  A zone whose deltas moved gets expire = 3; with
+ * do_pagesets, a remote zone's pcp that stays idle for three rounds is
+ * trimmed by drain_zone_pages(); a local zone's countdown is cancelled.
+ */
+int refresh_cpu_vm_stats(struct world *w, int cpu, bool do_pagesets)
 {
-	int nid, zid;
+	struct context cx = { w, cpu };
+	int nid, zid, changes = 0;
 	struct zone *zone;
 
-	spin_lock(&w->cpu[cpu].irq_lock);
 	for_each_zone_of_world(w, nid, zid, zone) {
-		struct per_cpu_pageset *p = &zone->pageset[cpu];
+		struct per_cpu_pageset *p;
+		bool drain = false;
 
+		if (!populated_zone(zone))
+			continue;
+		p = &zone->pageset[cpu];
+		spin_lock(&w->cpu[cpu].irq_lock);
 		for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
-			if (p->vm_stat_diff[i]) {
-				zone_page_state_add_global(zone, i, p->vm_stat_diff[i]);
-				p->vm_stat_diff[i] = 0;
+			int v = p->vm_stat_diff[i];
+
+			p->vm_stat_diff[i] = 0;
+			if (v) {
+				zone_page_state_add_global(zone, i, v);
+				changes++;
+				p->expire = 3;
 			}
 		}
 		for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++) {
-			if (p->vm_numa_stat_diff[i]) {
-				__atomic_add_fetch(&zone->vm_numa_stat[i], (long)p->vm_numa_stat_diff[i],
-						   __ATOMIC_RELAXED);
-				p->vm_numa_stat_diff[i] = 0;
+			int v = p->vm_numa_stat_diff[i];
+
+			p->vm_numa_stat_diff[i] = 0;
+			if (v) {
+				__atomic_add_fetch(&zone->vm_numa_stat[i], (long)v, __ATOMIC_RELAXED);
+				changes++;
+				p->expire = 3;
 			}
 		}
+		if (do_pagesets && p->expire && p->pcp.count) {
+			if (zone_to_nid(zone) == w->cpu[cpu].nid)
+				p->expire = 0;
+			else if (--p->expire == 0 && p->pcp.count)
+				drain = true;
+		}
+		spin_unlock(&w->cpu[cpu].irq_lock);
+		if (drain) {
+			drain_zone_pages(&cx, zone, &p->pcp);
+			changes++;
+		}
 	}
-	spin_unlock(&w->cpu[cpu].irq_lock);
+	return changes;
 }
 
+/* vmstat_refresh - the /proc/sys/vm/stat_refresh write: refresh_vm_stats on every CPU. */
 void vmstat_refresh(struct world *w)
 {
 	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
-		refresh_cpu_vm_stats(w, cpu);
+		refresh_cpu_vm_stats(w, cpu, true);
+}
+
+/* vmstat_update - one CPU's periodic vmstat work (every vm.stat_interval). */
+void vmstat_update(struct world *w, int cpu)
+{
+	refresh_cpu_vm_stats(w, cpu, true);
 }

@@ -285,6 +285,11 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 	case BF_OP_VMSTAT_REFRESH:
 		vmstat_refresh(x->w);
 		return 0;
+	case BF_OP_VMSTAT_UPDATE:
+		if (check_cpu(x, op->cpu))
+			return -1;
+		vmstat_update(x->w, op->cpu);
+		return 0;
 	case BF_OP_DUMP:
 		bf_exec_dump(x->w, (int)op->value, x->o->dump_out ? x->o->dump_out : stdout);
 		return 0;

@@ -25,6 +25,7 @@
 	X(BF_OP_TASKFLAGS, "taskflags")       \
 	X(BF_OP_SYSCTL, "sysctl")             \
 	X(BF_OP_VMSTAT_REFRESH, "vmstat_refresh") \
+	X(BF_OP_VMSTAT_UPDATE, "vmstat_update") \
 	X(BF_OP_DUMP, "dump")                 \
 	X(BF_OP_CHECK, "check")               \
 	X(BF_OP_EXPECT, "expect")

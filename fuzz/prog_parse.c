@@ -374,6 +374,10 @@ static int parse_op(struct parser *ps)
 		return 0;
 	case BF_OP_TASKFLAGS:
 		return parse_taskflags(ps, op);
+	case BF_OP_VMSTAT_UPDATE:
+		if (ps->nt != 2 || !kv(&t[1], key, sizeof(key), &val) || strcmp(key, "cpu"))
+			return fail(ps, t[0].col, "usage: vmstat_update cpu=N");
+		return parse_cpu(ps, val, t[1].col + 4, 0, &op->cpu);
 	case BF_OP_SYSCTL:
 		return parse_sysctl(ps, op);
 	case BF_OP_VMSTAT_REFRESH:
