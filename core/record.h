@@ -21,7 +21,7 @@
 	X(WARN_NOFAIL_COSTLY, "nofail-costly", "__alloc_pages_slowpath: __GFP_NOFAIL with costly order") \
 	X(WARN_NOFAIL_LOOP_CAP, "nofail-loop-cap", "model: __GFP_NOFAIL would loop forever")  \
 	X(WARN_ALLOC_FAILURE, "alloc-failure", "warn_alloc: page allocation failure")        \
-	X(WARN_PUT_ZERO, "put-page-zero", "put_page: refcount already zero")                 \
+	X(WARN_PUT_ZERO, "put-page-zero", "put_page_testzero: refcount already zero (a BUG with DEBUG_VM)")                 \
 	X(WARN_SPLIT_COMPOUND, "split-compound", "split_page: compound or free page")
 
 enum bf_warn_site {
