@@ -14,19 +14,7 @@
  */
 #include "internal.h"
 
-/* Pageblock bits live per section in 5.10 (SPARSEMEM); here per world. */
-static unsigned long pfn_to_bitidx(unsigned long pfn)
-{
-	return (pfn >> pageblock_order) * NR_PAGEBLOCK_BITS;
-}
 
-int get_pageblock_migratetype(struct world *w, const struct page *page)
-{
-	unsigned long bitidx = pfn_to_bitidx(page_to_pfn(w, page));
-	unsigned long word = __atomic_load_n(&w->pageblock_flags[bitidx / 64], __ATOMIC_RELAXED);
-
-	return (int)((word >> (bitidx & 63)) & MIGRATETYPE_MASK);
-}
 
 /* set_pfnblock_flags_mask - compare-and-swap so neighbouring blocks never lose bits. */
 static void set_pfnblock_flags_mask(struct world *w, unsigned long pfn, unsigned long flags,

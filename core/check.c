@@ -38,6 +38,7 @@
 #include <string.h>
 #include "inspect.h"
 #include "internal.h"
+#include "vmstat.h"
 
 /* what each pfn of the zone span was found to be */
 enum { PFN_NONE, PFN_FREE_HEAD, PFN_FREE_TAIL, PFN_PCP };

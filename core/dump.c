@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include "inspect.h"
 #include "internal.h"
+#include "vmstat.h"
 
 /* x86_64 SPARSEMEM: SECTION_SIZE_BITS 27, so 2^15 pages per memory section. */
 #define BF_PAGES_PER_SECTION (1UL << (27 - PAGE_SHIFT))

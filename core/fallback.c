@@ -10,6 +10,7 @@
  * so they find nothing.
  */
 #include "internal.h"
+#include "vmstat.h"
 
 /* fallbacks[] - each row ends at MIGRATE_TYPES; CMA and ISOLATE never fall back. */
 static const int fallbacks[MIGRATE_TYPES][3] = {

@@ -13,6 +13,7 @@
  * fault injection, deferred struct page init, memcg charging.
  */
 #include "internal.h"
+#include "vmstat.h"
 #include "debug.h"
 
 static inline void local_irq_save(struct context *cx) { spin_lock(&this_cpu(cx)->irq_lock); }

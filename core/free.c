@@ -9,6 +9,7 @@
  * with bad_page() and leaks the block.  Nothing here aborts.
  */
 #include "internal.h"
+#include "vmstat.h"
 #include "debug.h"
 
 static inline void local_irq_save(struct context *cx) { spin_lock(&this_cpu(cx)->irq_lock); }

@@ -27,17 +27,6 @@ enum zone_type gfp_zone(struct world *w, gfp_t flags)
 	return z;
 }
 
-/*
- * gfp_migratetype - MOVABLE and RECLAIMABLE together is a VM_WARN in 5.10 and
- * yields 3 (MIGRATE_HIGHATOMIC); callers in this model refuse it, see
- * __alloc_pages_nodemask.
- */
-int gfp_migratetype(const struct world *w, gfp_t flags)
-{
-	if (w->page_group_by_mobility_disabled)
-		return MIGRATE_UNMOVABLE;
-	return (flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT;
-}
 
 /* current_gfp_context - PF_MEMALLOC_NOIO drops IO|FS, PF_MEMALLOC_NOFS drops FS. */
 gfp_t current_gfp_context(const struct context *cx, gfp_t flags)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "inspect.h"
 #include "internal.h"
+#include "vmstat.h"
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
 

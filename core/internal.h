@@ -134,12 +134,36 @@ void bf_vm_bug(const char *cond, const char *file, int line) __attribute__((nore
 
 /* gfp.c */
 enum zone_type gfp_zone(struct world *w, gfp_t flags);
-int gfp_migratetype(const struct world *w, gfp_t flags);
+/*
+ * gfp_migratetype - MOVABLE and RECLAIMABLE together is a VM_WARN in 5.10 and
+ * yields 3 (MIGRATE_HIGHATOMIC); callers in this model refuse it, see
+ * __alloc_pages_nodemask.
+ */
+static inline int gfp_migratetype(const struct world *w, gfp_t flags)
+{
+	if (w->page_group_by_mobility_disabled)
+		return MIGRATE_UNMOVABLE;
+	return (flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT;
+}
+
 gfp_t current_gfp_context(const struct context *cx, gfp_t flags);
 static inline bool gfpflags_allow_blocking(gfp_t g) { return g & __GFP_DIRECT_RECLAIM; }
 
 /* pageblock flags (buddy.c) */
-int get_pageblock_migratetype(struct world *w, const struct page *page);
+/* Pageblock bits live per section in 5.10 (SPARSEMEM); here per world. */
+static inline unsigned long pfn_to_bitidx(unsigned long pfn)
+{
+	return (pfn >> pageblock_order) * NR_PAGEBLOCK_BITS;
+}
+
+static inline int get_pageblock_migratetype(struct world *w, const struct page *page)
+{
+	unsigned long bitidx = pfn_to_bitidx(page_to_pfn(w, page));
+	unsigned long word = __atomic_load_n(&w->pageblock_flags[bitidx / 64], __ATOMIC_RELAXED);
+
+	return (int)((word >> (bitidx & 63)) & MIGRATETYPE_MASK);
+}
+
 void set_pageblock_migratetype(struct world *w, struct page *page, int migratetype);
 
 /* buddy.c */
@@ -212,15 +236,11 @@ void free_the_page(struct context *cx, struct page *page, unsigned int order);
 void __mod_zone_page_state(struct context *cx, struct zone *zone, enum zone_stat_item item, long delta);
 void __mod_zone_freepage_state(struct context *cx, struct zone *zone, int nr_pages, int migratetype);
 void zone_page_state_add_global(struct zone *zone, enum zone_stat_item item, long x);
-unsigned long zone_page_state(const struct zone *zone, enum zone_stat_item item);
 unsigned long zone_page_state_snapshot(const struct zone *zone, enum zone_stat_item item);
-void __inc_numa_state(struct context *cx, struct zone *zone, enum numa_stat_item item);
 unsigned long zone_numa_state_snapshot(const struct zone *zone, enum numa_stat_item item);
-void __count_vm_events(struct context *cx, enum vm_event_item item, long delta);
 unsigned long sum_vm_event(const struct world *w, enum vm_event_item item);
 void refresh_zone_stat_thresholds(struct world *w);
 int refresh_cpu_vm_stats(struct world *w, int cpu, bool do_pagesets);
-void zone_statistics(struct context *cx, struct zone *preferred_zone, struct zone *z);
 
 /* setup.c (watermarks, reserves, pcp sizes, zonelists) */
 void build_all_zonelists(struct world *w);

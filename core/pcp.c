@@ -12,6 +12,7 @@
  * (bulkfree_pcp_prepare); nothing is checked on the way in from a free.
  */
 #include "internal.h"
+#include "vmstat.h"
 
 static inline void local_irq_save(struct context *cx) { spin_lock(&this_cpu(cx)->irq_lock); }
 static inline void local_irq_restore(struct context *cx) { spin_unlock(&this_cpu(cx)->irq_lock); }

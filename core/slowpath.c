@@ -16,6 +16,7 @@
  * forever, gives up after BF_NOFAIL_LOOP_CAP passes with a WARN record.
  */
 #include "internal.h"
+#include "vmstat.h"
 #include "debug.h"
 
 #define BF_NOFAIL_LOOP_CAP 64

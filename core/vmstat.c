@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include "internal.h"
+#include "vmstat.h"
 
 void zone_page_state_add_global(struct zone *zone, enum zone_stat_item item, long x)
 {
@@ -38,12 +39,6 @@ void __mod_zone_freepage_state(struct context *cx, struct zone *zone, int nr_pag
 		__mod_zone_page_state(cx, zone, NR_FREE_CMA_PAGES, nr_pages);
 }
 
-unsigned long zone_page_state(const struct zone *zone, enum zone_stat_item item)
-{
-	long x = __atomic_load_n(&zone->vm_stat[item], __ATOMIC_RELAXED);
-
-	return x < 0 ? 0 : (unsigned long)x;
-}
 
 unsigned long zone_page_state_snapshot(const struct zone *zone, enum zone_stat_item item)
 {
@@ -55,17 +50,6 @@ unsigned long zone_page_state_snapshot(const struct zone *zone, enum zone_stat_i
 	return x < 0 ? 0 : (unsigned long)x;
 }
 
-/* __inc_numa_state - u16 delta, folded whole past NUMA_STATS_THRESHOLD. */
-void __inc_numa_state(struct context *cx, struct zone *zone, enum numa_stat_item item)
-{
-	unsigned short *p = &zone->pageset[cx->cpu].vm_numa_stat_diff[item];
-	unsigned short v = ++*p;
-
-	if (v > NUMA_STATS_THRESHOLD) {
-		__atomic_add_fetch(&zone->vm_numa_stat[item], (long)v, __ATOMIC_RELAXED);
-		*p = 0;
-	}
-}
 
 unsigned long zone_numa_state_snapshot(const struct zone *zone, enum numa_stat_item item)
 {
@@ -77,10 +61,6 @@ unsigned long zone_numa_state_snapshot(const struct zone *zone, enum numa_stat_i
 	return (unsigned long)x;
 }
 
-void __count_vm_events(struct context *cx, enum vm_event_item item, long delta)
-{
-	this_cpu(cx)->vm_events[item] += (unsigned long)delta;
-}
 
 unsigned long sum_vm_event(const struct world *w, enum vm_event_item item)
 {
@@ -91,25 +71,6 @@ unsigned long sum_vm_event(const struct world *w, enum vm_event_item item)
 	return sum;
 }
 
-/*
- * zone_statistics - once per successful allocation: hit/miss by the preferred
- * zone's node, local/other by the CPU's node.
- */
-void zone_statistics(struct context *cx, struct zone *preferred_zone, struct zone *z)
-{
-	enum numa_stat_item local_stat = NUMA_LOCAL;
-
-	if (zone_to_nid(z) != numa_node_id(cx))
-		local_stat = NUMA_OTHER;
-
-	if (zone_to_nid(z) == zone_to_nid(preferred_zone)) {
-		__inc_numa_state(cx, z, NUMA_HIT);
-	} else {
-		__inc_numa_state(cx, z, NUMA_MISS);
-		__inc_numa_state(cx, preferred_zone, NUMA_FOREIGN);
-	}
-	__inc_numa_state(cx, z, local_stat);
-}
 
 static int fls(unsigned int x)
 {
