@@ -74,6 +74,24 @@ static const char *dump_zone_name(const struct zone *z, int zid)
 static void dump_lock(const struct zone *z) { spin_lock((spinlock_t *)&z->lock); }
 static void dump_unlock(const struct zone *z) { spin_unlock((spinlock_t *)&z->lock); }
 
+typedef void (*zone_print_fn)(FILE *f, const struct world *w, const pg_data_t *pgdat,
+			      const struct zone *z, int zid);
+
+/* walk_zones_in_node - every zone of the node in index order, each under its lock. */
+static void walk_zones_in_node(FILE *f, const struct world *w, const pg_data_t *pgdat,
+			       bool assert_populated, zone_print_fn print)
+{
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		const struct zone *z = &pgdat->node_zones[zid];
+
+		if (assert_populated && !populated_zone(z))
+			continue;
+		dump_lock(z);
+		print(f, w, pgdat, z, zid);
+		dump_unlock(z);
+	}
+}
+
 /* node_state(nid, N_MEMORY): set when any zone of the node has present pages. */
 static bool node_has_memory(const pg_data_t *pgdat)
 {
@@ -85,27 +103,26 @@ static bool node_has_memory(const pg_data_t *pgdat)
 
 /* ---- /proc/buddyinfo ---------------------------------------------------- */
 
+/* frag_show_print */
+static void frag_show_print(FILE *f, const struct world *w, const pg_data_t *pgdat, const struct zone *z,
+			    int zid)
+{
+	fprintf(f, "Node %d, zone %8s ", pgdat->node_id, dump_zone_name(z, zid));
+	for (int order = 0; order < MAX_ORDER; order++)
+		fprintf(f, "%6lu ", z->free_area[order].nr_free);
+	fputc('\n', f);
+}
+
 void bf_dump_buddyinfo(const struct world *w, FILE *f)
 {
-	for (int nid = 0; nid < w->nr_nodes; nid++) {
-		const pg_data_t *pgdat = &w->node[nid];
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			const struct zone *z = &pgdat->node_zones[zid];
-			if (!populated_zone(z))
-				continue;
-			dump_lock(z);
-			fprintf(f, "Node %d, zone %8s ", pgdat->node_id, dump_zone_name(z, zid));
-			for (int order = 0; order < MAX_ORDER; order++)
-				fprintf(f, "%6lu ", z->free_area[order].nr_free);
-			fputc('\n', f);
-			dump_unlock(z);
-		}
-	}
+	for (int nid = 0; nid < w->nr_nodes; nid++)
+		walk_zones_in_node(f, w, &w->node[nid], true, frag_show_print);
 }
 
 /* ---- /proc/pagetypeinfo ------------------------------------------------- */
 
-static void showfree_print(FILE *f, const pg_data_t *pgdat, const struct zone *z, int zid)
+static void showfree_print(FILE *f, const struct world *w, const pg_data_t *pgdat, const struct zone *z,
+			   int zid)
 {
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 		fprintf(f, "Node %4d, zone %8s, type %12s ", pgdat->node_id,
@@ -212,28 +229,14 @@ void bf_dump_pagetypeinfo(const struct world *w, FILE *f)
 		for (int order = 0; order < MAX_ORDER; order++)
 			fprintf(f, "%6d ", order);
 		fputc('\n', f);
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			const struct zone *z = &pgdat->node_zones[zid];
-			if (!populated_zone(z))
-				continue;
-			dump_lock(z);
-			showfree_print(f, pgdat, z, zid);
-			dump_unlock(z);
-		}
+		walk_zones_in_node(f, w, pgdat, true, showfree_print);
 
 		/* pagetypeinfo_showblockcount */
 		fprintf(f, "\n%-23s", "Number of blocks type ");
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			fprintf(f, "%12s ", dump_mt_names[mt]);
 		fputc('\n', f);
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			const struct zone *z = &pgdat->node_zones[zid];
-			if (!populated_zone(z))
-				continue;
-			dump_lock(z);
-			showblockcount_print(f, w, pgdat, z, zid);
-			dump_unlock(z);
-		}
+		walk_zones_in_node(f, w, pgdat, true, showblockcount_print);
 		/* pagetypeinfo_showmixedcount: CONFIG_PAGE_OWNER=n, prints nothing */
 	}
 }
@@ -315,13 +318,6 @@ static void zoneinfo_print(FILE *f, const struct world *w, const pg_data_t *pgda
 
 void bf_dump_zoneinfo(const struct world *w, FILE *f)
 {
-	for (int nid = 0; nid < w->nr_nodes; nid++) {
-		const pg_data_t *pgdat = &w->node[nid];
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			const struct zone *z = &pgdat->node_zones[zid];
-			dump_lock(z);
-			zoneinfo_print(f, w, pgdat, z, zid);
-			dump_unlock(z);
-		}
-	}
+	for (int nid = 0; nid < w->nr_nodes; nid++)
+		walk_zones_in_node(f, w, &w->node[nid], false, zoneinfo_print);
 }

@@ -62,14 +62,18 @@ static int parse_cpulist(struct parser *ps, const char *s, int col, unsigned int
 	return 0;
 }
 
-/* A sysctl as topology (before boot) or as an op.  lowmem_reserve_ratio takes a list. */
-static int sysctl_value(struct parser *ps, struct tok *t, int *which, long vals[MAX_NR_ZONES], int *nvals)
+/*
+ * The `sysctl name=value` line, as topology (before boot) or as an op.
+ * lowmem_reserve_ratio takes a list.
+ */
+static int sysctl_value(struct parser *ps, int *which, long vals[MAX_NR_ZONES], int *nvals)
 {
+	struct tok *t = &ps->t[1];
 	char key[40];
 	const char *val;
 	int found = -1;
 
-	if (!kv(t, key, sizeof(key), &val))
+	if (ps->nt != 2 || !kv(t, key, sizeof(key), &val))
 		return fail(ps, t->col, "usage: sysctl name=value");
 	for (size_t i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++)
 		if (!strcmp(key, sysctls[i].name))
@@ -103,9 +107,7 @@ int parse_sysctl(struct parser *ps, struct bf_op *op)
 	long vals[MAX_NR_ZONES];
 	int which, n;
 
-	if (ps->nt != 2)
-		return fail(ps, ps->t[0].col, "usage: sysctl name=value");
-	if (sysctl_value(ps, &ps->t[1], &which, vals, &n))
+	if (sysctl_value(ps, &which, vals, &n))
 		return -1;
 	op->sysctl = which;
 	op->value = vals[0];
@@ -125,9 +127,7 @@ static int topo_sysctl(struct parser *ps)
 	long vals[MAX_NR_ZONES];
 	int which, n;
 
-	if (ps->nt != 2)
-		return fail(ps, ps->t[0].col, "usage: sysctl name=value");
-	if (sysctl_value(ps, &ps->t[1], &which, vals, &n))
+	if (sysctl_value(ps, &which, vals, &n))
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (vals[i] < 0 || vals[i] > 0x7fffffff)
