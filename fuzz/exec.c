@@ -339,6 +339,13 @@ enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *
 			}
 		}
 	}
+	/* the final state joins the hash: free blocks per zone and order, and the counters */
+	for (int n = 0; n < bf_nr_nodes(x.w); n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			for (unsigned int o = 0; o < MAX_ORDER; o++)
+				hash_mix(&x, bf_nr_free(x.w, n, z, o));
+			hash_mix(&x, (unsigned long)bf_zone_stat_raw(x.w, n, z, 0));
+		}
 	free(x.h);
 	if (keep)
 		*keep = x.w;
