@@ -240,7 +240,8 @@ static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned l
 		unsigned int order;
 
 		if (!PageBuddy(page)) {
-			if (num_movable && (PageFlag(page, PG_lru) ||
+			/* PageLRU() reads the head's flag for a tail (PF_HEAD policy) */
+			if (num_movable && (PageFlag(compound_head(page), PG_lru) ||
 					    (page->mapping & PAGE_MAPPING_FLAGS) == 0x2))
 				(*num_movable)++;
 			pfn++;

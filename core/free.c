@@ -87,10 +87,32 @@ void get_page(struct world *w, unsigned long pfn)
 }
 
 /*
+ * __page_cache_release - take the page off the LRU: PG_lru, and what
+ * page_off_lru() clears (PG_unevictable, else PG_active); PG_waiters.
+ */
+static void __page_cache_release(struct page *page)
+{
+	if (PageFlag(page, PG_lru)) {
+		__ClearPageFlag(page, PG_lru);
+		if (PageFlag(page, PG_unevictable))
+			__ClearPageFlag(page, PG_unevictable);
+		else
+			__ClearPageFlag(page, PG_active);
+	}
+	__ClearPageFlag(page, PG_waiters);
+}
+
+/* mem_cgroup_uncharge - the model has no memcg: dropping the pointer is all there is. */
+static void mem_cgroup_uncharge(struct page *page)
+{
+	page->memcg_data = 0;
+}
+
+/*
  * put_page - the last reference frees the page: a compound page through its
  * destructor (free_compound_page: the whole block), a single page as order 0
  * (__put_single_page; a non-compound high-order page thus frees page[0]
- * alone).  __page_cache_release takes the page off the LRU first.
+ * alone).  Both first take the page off the LRU and uncharge it.
  */
 void put_page(struct world *w, int cpu, unsigned long pfn)
 {
@@ -99,11 +121,15 @@ void put_page(struct world *w, int cpu, unsigned long pfn)
 
 	if (!put_page_testzero(w, page))
 		return;
-	__ClearPageFlag(page, PG_lru);  /* __page_cache_release */
+	__page_cache_release(page);
 	if (PageCompound(page)) {
+		/* __put_compound_page -> destroy_compound_page -> free_compound_page */
 		VM_BUG_ON(page[1].compound_dtor != COMPOUND_PAGE_DTOR);
+		mem_cgroup_uncharge(page);
 		__free_pages_ok(&cx, page, page[1].compound_order, FPI_NONE);
 	} else {
+		/* __put_single_page */
+		mem_cgroup_uncharge(page);
 		free_unref_page(&cx, page);
 	}
 }

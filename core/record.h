@@ -19,6 +19,8 @@
 	X(WARN_ATOMIC_RECLAIM, "atomic-direct-reclaim", "__alloc_pages_slowpath: __GFP_ATOMIC with __GFP_DIRECT_RECLAIM") \
 	X(WARN_NOFAIL_NO_RECLAIM, "nofail-no-reclaim", "__alloc_pages_slowpath: __GFP_NOFAIL without direct reclaim") \
 	X(WARN_NOFAIL_COSTLY, "nofail-costly", "__alloc_pages_slowpath: __GFP_NOFAIL with costly order") \
+	X(WARN_NOFAIL_MEMALLOC, "nofail-memalloc", "__alloc_pages_slowpath: __GFP_NOFAIL from a PF_MEMALLOC task") \
+	X(WARN_OOM_NOFAIL, "oom-nofail", "__alloc_pages_may_oom: out_of_memory() failed for __GFP_NOFAIL") \
 	X(WARN_NOFAIL_LOOP_CAP, "nofail-loop-cap", "model: __GFP_NOFAIL would loop forever")  \
 	X(WARN_ALLOC_FAILURE, "alloc-failure", "warn_alloc: page allocation failure")        \
 	X(WARN_PUT_ZERO, "put-page-zero", "put_page_testzero: refcount already zero (a BUG with DEBUG_VM)")                 \

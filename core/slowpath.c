@@ -180,8 +180,9 @@ static struct page *__alloc_pages_may_oom(struct context *cx, gfp_t gfp_mask, un
 		return NULL;
 	if (ac->highest_zoneidx < ZONE_NORMAL)  /* The OOM killer does not needlessly kill tasks for lowmem */
 		return NULL;
-	/* out_of_memory() == false */
+	/* out_of_memory() == false, so WARN_ON_ONCE(gfp_mask & __GFP_NOFAIL) decides */
 	if (gfp_mask & __GFP_NOFAIL) {
+		bf_warn(cx->w, WARN_OOM_NOFAIL, gfp_mask, order);
 		*did_some_progress = 1;
 		page = __alloc_pages_cpuset_fallback(cx, gfp_mask, order, ALLOC_NO_WATERMARKS, ac);
 	}
@@ -291,6 +292,8 @@ nopage:
 			bf_warn(w, WARN_NOFAIL_NO_RECLAIM, gfp_mask, order);
 			goto fail;
 		}
+		if (current_task(cx)->flags & PF_MEMALLOC)
+			bf_warn(w, WARN_NOFAIL_MEMALLOC, gfp_mask, order);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
 			bf_warn(w, WARN_NOFAIL_COSTLY, gfp_mask, order);
 		page = __alloc_pages_cpuset_fallback(cx, gfp_mask, order, ALLOC_HARDER, ac);

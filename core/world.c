@@ -291,6 +291,13 @@ struct world *world_create(const struct bf_topology *t, char *err, size_t errlen
 	for_each_zone_of_world(w, nid, zid, zone)  /* setup_per_cpu_pageset */
 		if (populated_zone(zone))
 			zone_set_pageset_high_and_batch(zone);
+	/*
+	 * smp_init: vmstat_cpu_online() runs refresh_zone_stat_thresholds() as
+	 * each secondary CPU comes up -- before init_per_zone_wmark_min(), with
+	 * watermarks still 0, so percpu_drift_mark is set to cpus * threshold.
+	 */
+	if (w->nr_cpus > 1)
+		refresh_zone_stat_thresholds(w);
 	init_per_zone_wmark_min(w);
 	if (t->min_free_kbytes >= 0)
 		world_sysctl(w, SYSCTL_MIN_FREE_KBYTES, 0, t->min_free_kbytes);
