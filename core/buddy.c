@@ -44,7 +44,7 @@ void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, 
 	struct free_area *area = &zone->free_area[order];
 
 	list_add(&page->lru, &area->free_list[mt]);
-	area->nr_free++;
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 }
 
 /* Used for pages which are on another list: nr_free unchanged. */
@@ -53,7 +53,7 @@ void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int or
 	struct free_area *area = &zone->free_area[order];
 
 	list_add_tail(&page->lru, &area->free_list[mt]);
-	area->nr_free++;
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 }
 
 void move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int mt)
@@ -68,7 +68,7 @@ void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int 
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
 	page->private = 0;
-	zone->free_area[order].nr_free--;
+	WRITE_ONCE(zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1);
 }
 
 /*
@@ -119,9 +119,15 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
  */
 static bool page_is_buddy(struct page *page, struct page *buddy, unsigned int order)
 {
-	if (!PageBuddy(buddy))
+	/*
+	 * buddy may be a page another CPU owns and is writing right now: only
+	 * PageBuddy (set and cleared under zone->lock) makes the rest
+	 * meaningful.  READ_ONCE keeps the compiler from loading the other
+	 * fields ahead of that test.
+	 */
+	if ((READ_ONCE(buddy->page_type) & (PAGE_TYPE_BASE | PG_buddy)) != PAGE_TYPE_BASE)
 		return false;
-	if (buddy_order(buddy) != order)
+	if (READ_ONCE(buddy->private) != order)
 		return false;
 	if (page_zone_id(page) != page_zone_id(buddy))
 		return false;
@@ -242,7 +248,7 @@ static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned l
 		if (!PageBuddy(page)) {
 			/* PageLRU() reads the head's flag for a tail (PF_HEAD policy) */
 			if (num_movable && (PageFlag(compound_head(page), PG_lru) ||
-					    (page->mapping & PAGE_MAPPING_FLAGS) == 0x2))
+					    (READ_ONCE(page->mapping) & PAGE_MAPPING_FLAGS) == 0x2))
 				(*num_movable)++;
 			pfn++;
 			continue;

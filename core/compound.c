@@ -85,8 +85,8 @@ bool bulkfree_pcp_prepare(struct world *w, struct page *page)
  */
 static int free_tail_pages_check(struct page *head_page, struct page *page)
 {
-	page->mapping = 0;
-	page->compound_head = 0;
+	WRITE_ONCE(page->mapping, 0);
+	WRITE_ONCE(page->compound_head, 0);
 	return 0;
 }
 
@@ -116,17 +116,17 @@ bool free_pages_prepare(struct world *w, struct page *page, unsigned int order, 
 				bad++;
 				continue;
 			}
-			page[i].flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+			page_flags_write(&page[i], page[i].flags & ~PAGE_FLAGS_CHECK_AT_PREP);
 		}
 	}
 	if (page->mapping & PAGE_MAPPING_FLAGS)
-		page->mapping = 0;
+		WRITE_ONCE(page->mapping, 0);
 	if (check_free)
 		bad += check_free_page(w, page);
 	if (bad)
 		return false;
 
-	page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+	page_flags_write(page, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
 	return true;
 }
 
@@ -140,12 +140,12 @@ static void prep_compound_page(struct page *page, unsigned int order)
 		struct page *p = page + i;
 
 		set_page_count(p, 0);
-		p->mapping = TAIL_MAPPING;
-		p->compound_head = (unsigned long)page + 1;
+		WRITE_ONCE(p->mapping, TAIL_MAPPING);
+		WRITE_ONCE(p->compound_head, (unsigned long)page + 1);
 	}
 	page[1].compound_dtor = COMPOUND_PAGE_DTOR;
 	page[1].compound_order = (unsigned char)order;
-	page[1].compound_nr = 1U << order;
+	WRITE_ONCE(page[1].compound_nr, 1U << order);  /* overlays mapping */
 	page[1].compound_mapcount = -1;
 	if (order > 1)  /* hpage_pincount_available */
 		page[2].hpage_pinned_refcount = 0;

@@ -72,8 +72,8 @@ static void boost_watermark(struct zone *zone)
 		return;
 	if (max_boost < pageblock_nr_pages)
 		max_boost = pageblock_nr_pages;
-	zone->watermark_boost = zone->watermark_boost + pageblock_nr_pages < max_boost ?
-					zone->watermark_boost + pageblock_nr_pages : max_boost;
+	WRITE_ONCE(zone->watermark_boost, zone->watermark_boost + pageblock_nr_pages < max_boost ?
+						  zone->watermark_boost + pageblock_nr_pages : max_boost);
 	bf_event(w, EV_BOOST_WATERMARK, zone->node, zone_idx(zone), 0, (int)zone->watermark_boost);
 }
 
@@ -260,7 +260,7 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 	unsigned long max_managed = zone_managed_pages(zone) / 100 + pageblock_nr_pages;
 	int mt;
 
-	if (zone->nr_reserved_highatomic >= max_managed)
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
 		return;
 
 	spin_lock(&zone->lock);
@@ -268,7 +268,7 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 		goto out_unlock;
 	mt = get_pageblock_migratetype(w, page);
 	if (!is_migrate_highatomic(mt) && !is_migrate_isolate(mt) && !is_migrate_cma(mt)) {
-		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		WRITE_ONCE(zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages);
 		set_pageblock_migratetype(w, page, MIGRATE_HIGHATOMIC);
 		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
 	}
@@ -289,7 +289,7 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 	for_each_zone_zonelist_nodemask(zone, z, ac->zonelist, ac->highest_zoneidx, ac->nodemask) {
 		struct world *w = zone_world(zone);
 
-		if (!force && zone->nr_reserved_highatomic <= pageblock_nr_pages)
+		if (!force && READ_ONCE(zone->nr_reserved_highatomic) <= pageblock_nr_pages)
 			continue;
 		spin_lock(&zone->lock);
 		for (unsigned int order = 0; order < MAX_ORDER; order++) {
@@ -300,9 +300,10 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 				continue;
 			/* The block may have been re-typed by a merge across pageblocks. */
 			if (is_migrate_highatomic(get_pageblock_migratetype(w, page)))
-				zone->nr_reserved_highatomic -=
-					zone->nr_reserved_highatomic < pageblock_nr_pages ?
-						zone->nr_reserved_highatomic : pageblock_nr_pages;
+				WRITE_ONCE(zone->nr_reserved_highatomic,
+					   zone->nr_reserved_highatomic -
+						   (zone->nr_reserved_highatomic < pageblock_nr_pages ?
+							    zone->nr_reserved_highatomic : pageblock_nr_pages));
 			set_pageblock_migratetype(w, page, ac->migratetype);
 			if (move_freepages_block(zone, page, ac->migratetype, NULL)) {
 				spin_unlock(&zone->lock);

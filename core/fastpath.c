@@ -59,7 +59,7 @@ static long __zone_watermark_unusable_free(struct zone *z, unsigned int order, u
 	long unusable_free = (1L << order) - 1;
 
 	if (!alloc_harder)
-		unusable_free += (long)z->nr_reserved_highatomic;
+		unusable_free += (long)READ_ONCE(z->nr_reserved_highatomic);
 	if (!(alloc_flags & ALLOC_CMA))
 		unusable_free += (long)zone_page_state(z, NR_FREE_CMA_PAGES);
 	return unusable_free;
@@ -86,9 +86,9 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		else
 			min -= min / 4;
 	}
-	testcase(free_pages == min + z->lowmem_reserve[highest_zoneidx]);
-	testcase(free_pages == min + z->lowmem_reserve[highest_zoneidx] + 1);
-	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+	testcase(free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]));
+	testcase(free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]) + 1);
+	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 		return false;
 	if (!order)
 		return true;
@@ -96,7 +96,7 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &z->free_area[o];
 
-		if (!area->nr_free)
+		if (!READ_ONCE(area->nr_free))
 			continue;
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 			if (!list_empty(&area->free_list[mt]))
@@ -127,15 +127,15 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 
 		testcase(fast_free < 0);  /* passes: compared as unsigned long */
 
-		if ((unsigned long)fast_free > mark + (unsigned long)z->lowmem_reserve[highest_zoneidx])
+		if ((unsigned long)fast_free > mark + (unsigned long)READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 			return true;
 	}
 	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages))
 		return true;
 	/* Ignore the boost for an atomic order-0 request at the min watermark. */
-	if (!order && (gfp_mask & __GFP_ATOMIC) && z->watermark_boost &&
+	if (!order && (gfp_mask & __GFP_ATOMIC) && READ_ONCE(z->watermark_boost) &&
 	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN) {
-		mark = z->_watermark[WMARK_MIN];
+		mark = READ_ONCE(z->_watermark[WMARK_MIN]);
 		return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
 	}
 	return false;

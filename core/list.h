@@ -5,11 +5,17 @@
  * first, list_add_tail last, list_move_tail unlinks and appends.  The order of
  * entries is observable (it decides which page is handed out next), so these
  * helpers must never reorder.  list_del poisons the links as the kernel does.
+ * As in the kernel, list_empty() may run without the list's lock (the
+ * watermark check peeks at free lists), so next pointers are written with
+ * WRITE_ONCE and read with READ_ONCE -- also because a page's lru.next is
+ * its compound_head word, which move_freepages() reads on pages it does not
+ * own.
  */
 #ifndef BF_CORE_LIST_H
 #define BF_CORE_LIST_H
 
 #include <stddef.h>
+#include "lock.h"
 
 struct list_head {
 	struct list_head *next, *prev;
@@ -23,7 +29,7 @@ struct list_head {
 
 static inline void INIT_LIST_HEAD(struct list_head *h)
 {
-	h->next = h;
+	WRITE_ONCE(h->next, h);
 	h->prev = h;
 }
 
@@ -31,9 +37,9 @@ static inline void __list_add(struct list_head *n, struct list_head *prev,
 			      struct list_head *next)
 {
 	next->prev = n;
-	n->next = next;
+	WRITE_ONCE(n->next, next);
 	n->prev = prev;
-	prev->next = n;
+	WRITE_ONCE(prev->next, n);
 }
 
 /* list_add: new entry becomes the first element. */
@@ -51,13 +57,13 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head)
 static inline void __list_del_entry(struct list_head *e)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	WRITE_ONCE(e->prev->next, e->next);
 }
 
 static inline void list_del(struct list_head *e)
 {
 	__list_del_entry(e);
-	e->next = LIST_POISON1;
+	WRITE_ONCE(e->next, LIST_POISON1);
 	e->prev = LIST_POISON2;
 }
 
@@ -69,7 +75,7 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
 
 static inline int list_empty(const struct list_head *head)
 {
-	return head->next == head;
+	return READ_ONCE(head->next) == head;
 }
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)

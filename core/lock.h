@@ -35,6 +35,16 @@ static inline void spin_unlock(spinlock_t *l)
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
+/*
+ * READ_ONCE / WRITE_ONCE - the kernel reads some allocator state without the
+ * lock that guards its writers (free-list heads and nr_free in the watermark
+ * check, watermarks, pcp counts in drains, vmstat deltas in snapshots).  Those
+ * accesses are relaxed atomics here: the same plain loads and stores on
+ * x86_64, and TSan sees the race as intended.
+ */
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
 /* Atomic helpers standing for atomic_t / atomic_long_t. */
 #define atomic_read(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define atomic_set(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)

@@ -85,16 +85,25 @@ _Static_assert(sizeof(struct page) == 64, "struct page must stay 64 bytes");
 _Static_assert(offsetof(struct page, compound_nr) == offsetof(struct page, mapping),
 	       "compound_nr overlays mapping as in 5.10");
 
-static inline int PageFlag(const struct page *p, int bit) { return (p->flags >> bit) & 1; }
-static inline void __SetPageFlag(struct page *p, int bit) { p->flags |= 1UL << bit; }
-static inline void __ClearPageFlag(struct page *p, int bit) { p->flags &= ~(1UL << bit); }
+/*
+ * page->flags is read without the owner's cooperation (the zone id by
+ * page_is_buddy on a neighbour, PG_lru by move_freepages): the non-atomic
+ * __SetPage/__ClearPage of the kernel become a plain read and a relaxed
+ * store here, so such reads are benign races for TSan as they are in 5.10.
+ */
+static inline int PageFlag(const struct page *p, int bit) { return (READ_ONCE(p->flags) >> bit) & 1; }
+static inline void page_flags_write(struct page *p, unsigned long v) { WRITE_ONCE(p->flags, v); }
+static inline void __SetPageFlag(struct page *p, int bit) { page_flags_write(p, p->flags | 1UL << bit); }
+static inline void __ClearPageFlag(struct page *p, int bit) { page_flags_write(p, p->flags & ~(1UL << bit)); }
 
 static inline int PageHead(const struct page *p) { return PageFlag(p, PG_head); }
-static inline int PageTail(const struct page *p) { return p->compound_head & 1; }
+static inline int PageTail(const struct page *p) { return READ_ONCE(p->compound_head) & 1; }
 static inline int PageCompound(const struct page *p) { return PageHead(p) || PageTail(p); }
 static inline struct page *compound_head(struct page *p)
 {
-	return PageTail(p) ? (struct page *)(p->compound_head - 1) : p;
+	unsigned long head = READ_ONCE(p->compound_head);
+
+	return (head & 1) ? (struct page *)(head - 1) : p;
 }
 
 #define PAGE_TYPE_OPS(name, bit)                                                  \
@@ -135,7 +144,7 @@ static inline int page_to_nid(const struct page *p)
 }
 static inline unsigned long page_zone_id(const struct page *p)
 {
-	return (p->flags >> ZONEID_PGSHIFT) & ZONEID_MASK;
+	return (READ_ONCE(p->flags) >> ZONEID_PGSHIFT) & ZONEID_MASK;
 }
 
 #endif /* BF_CORE_MM_TYPES_H */

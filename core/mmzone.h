@@ -102,7 +102,10 @@ static inline unsigned long zone_managed_pages(const struct zone *z)
 static inline int zone_idx(const struct zone *z) { return (int)(z - z->zone_pgdat->node_zones); }
 static inline int zone_to_nid(const struct zone *z) { return z->node; }
 
-static inline unsigned long wmark_pages(const struct zone *z, int i) { return z->_watermark[i] + z->watermark_boost; }
+static inline unsigned long wmark_pages(const struct zone *z, int i)
+{
+	return READ_ONCE(z->_watermark[i]) + READ_ONCE(z->watermark_boost);
+}
 static inline unsigned long min_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_MIN); }
 static inline unsigned long low_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_LOW); }
 static inline unsigned long high_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_HIGH); }

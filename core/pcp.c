@@ -56,14 +56,16 @@ static struct page *__rmqueue_pcplist(struct context *cx, struct zone *zone, int
 
 	/* check_new_pcp() checks nothing without DEBUG_VM or debug_pagealloc. */
 	if (list_empty(list)) {
-		pcp->count += rmqueue_bulk(cx, zone, 0, (unsigned long)pcp->batch, list,
-					   migratetype, alloc_flags);
+		int n = rmqueue_bulk(cx, zone, 0, (unsigned long)READ_ONCE(pcp->batch), list,
+				     migratetype, alloc_flags);
+
+		WRITE_ONCE(pcp->count, pcp->count + n);
 		if (list_empty(list))
 			return NULL;
 	}
 	page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
-	pcp->count--;
+	WRITE_ONCE(pcp->count, pcp->count - 1);
 	return page;
 }
 
@@ -119,7 +121,7 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 			struct page *page = list_last_entry(list, struct page, lru);
 
 			list_del(&page->lru);
-			pcp->count--;
+			WRITE_ONCE(pcp->count, pcp->count - 1);
 			if (bulkfree_pcp_prepare(w, page))
 				continue;  /* bad page: leaked, but the loop test still runs */
 			list_add_tail(&page->lru, &head);
@@ -173,9 +175,9 @@ void free_unref_page(struct context *cx, struct page *page)
 	}
 	pcp = &zone->pageset[cx->cpu].pcp;
 	list_add(&page->lru, &pcp->lists[migratetype]);
-	pcp->count++;
-	if (pcp->count >= pcp->high)
-		free_pcppages_bulk(cx, zone, __atomic_load_n(&pcp->batch, __ATOMIC_RELAXED), pcp);
+	WRITE_ONCE(pcp->count, pcp->count + 1);
+	if (pcp->count >= READ_ONCE(pcp->high))
+		free_pcppages_bulk(cx, zone, READ_ONCE(pcp->batch), pcp);
 out:
 	local_irq_restore(cx);
 }
@@ -189,7 +191,7 @@ void drain_zone_pages(struct context *cx, struct zone *zone, struct per_cpu_page
 	int to_drain, batch;
 
 	local_irq_save(cx);
-	batch = __atomic_load_n(&pcp->batch, __ATOMIC_RELAXED);
+	batch = READ_ONCE(pcp->batch);
 	to_drain = pcp->count < batch ? pcp->count : batch;
 	if (to_drain > 0)
 		free_pcppages_bulk(cx, zone, to_drain, pcp);
@@ -244,7 +246,7 @@ void drain_all_pages(struct world *w, int nid, int zone_idx)
 		for_each_zone_of_world(w, n, z, zone) {
 			if (zone_idx >= 0 && (n != nid || z != zone_idx))
 				continue;
-			if (populated_zone(zone) && zone->pageset[cpu].pcp.count)
+			if (populated_zone(zone) && READ_ONCE(zone->pageset[cpu].pcp.count))
 				has_pcps = true;
 		}
 		if (has_pcps)

@@ -193,15 +193,15 @@ void setup_per_zone_wmarks(struct world *w)
 		spin_lock(&zone->lock);
 		tmp = (uint64_t)pages_min * zone_managed_pages(zone);
 		tmp /= lowmem_pages;
-		zone->_watermark[WMARK_MIN] = tmp;
+		WRITE_ONCE(zone->_watermark[WMARK_MIN], tmp);
 		/* The gaps: a quarter of min, or watermark_scale_factor of the zone. */
 		if ((tmp >> 2) < mult_frac(zone_managed_pages(zone), (unsigned long)w->watermark_scale_factor, 10000))
 			tmp = mult_frac(zone_managed_pages(zone), (unsigned long)w->watermark_scale_factor, 10000);
 		else
 			tmp >>= 2;
-		zone->watermark_boost = 0;
-		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + tmp;
-		zone->_watermark[WMARK_HIGH] = min_wmark_pages(zone) + tmp * 2;
+		WRITE_ONCE(zone->watermark_boost, 0);
+		WRITE_ONCE(zone->_watermark[WMARK_LOW], min_wmark_pages(zone) + tmp);
+		WRITE_ONCE(zone->_watermark[WMARK_HIGH], min_wmark_pages(zone) + tmp * 2);
 		spin_unlock(&zone->lock);
 	}
 	calculate_totalreserve_pages(w);
@@ -218,16 +218,16 @@ void setup_per_zone_lowmem_reserve(struct world *w)
 			unsigned long managed_pages = zone_managed_pages(zone);
 			int idx = j;
 
-			zone->lowmem_reserve[j] = 0;
+			WRITE_ONCE(zone->lowmem_reserve[j], 0);
 			while (idx) {
 				struct zone *lower_zone = &pgdat->node_zones[--idx];
 
 				if (!w->lowmem_reserve_ratio[idx] || !zone_managed_pages(lower_zone)) {
-					lower_zone->lowmem_reserve[j] = 0;
+					WRITE_ONCE(lower_zone->lowmem_reserve[j], 0);
 					continue;
 				}
-				lower_zone->lowmem_reserve[j] =
-					(long)(managed_pages / (unsigned long)w->lowmem_reserve_ratio[idx]);
+				WRITE_ONCE(lower_zone->lowmem_reserve[j],
+					   (long)(managed_pages / (unsigned long)w->lowmem_reserve_ratio[idx]));
 				managed_pages += zone_managed_pages(lower_zone);
 			}
 		}
@@ -282,9 +282,11 @@ int zone_batchsize(const struct zone *zone)
 /* pageset_update - batch 1 first, so a racing reader never sees a batch above high. */
 static void pageset_update(struct per_cpu_pages *pcp, unsigned long high, unsigned long batch)
 {
-	__atomic_store_n(&pcp->batch, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&pcp->high, (int)high, __ATOMIC_RELEASE);
-	__atomic_store_n(&pcp->batch, (int)batch, __ATOMIC_RELEASE);
+	WRITE_ONCE(pcp->batch, 1);
+	__atomic_thread_fence(__ATOMIC_RELEASE);  /* smp_wmb */
+	WRITE_ONCE(pcp->high, (int)high);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	WRITE_ONCE(pcp->batch, (int)batch);
 }
 
 /* pageset_set_high_and_batch - from zone_batchsize, or percpu_pagelist_fraction. */

@@ -31,10 +31,12 @@ void wakeup_kswapd(struct context *cx, struct zone *zone, gfp_t gfp_flags, int o
 
 	if (!managed_zone(zone))
 		return;
-	if (pgdat->kswapd_highest_zoneidx == MAX_NR_ZONES || pgdat->kswapd_highest_zoneidx < highest_zoneidx)
-		pgdat->kswapd_highest_zoneidx = highest_zoneidx;
-	if (pgdat->kswapd_order < order)
-		pgdat->kswapd_order = order;
+	/* lockless, READ_ONCE/WRITE_ONCE as in 5.10 */
+	if (READ_ONCE(pgdat->kswapd_highest_zoneidx) == MAX_NR_ZONES ||
+	    READ_ONCE(pgdat->kswapd_highest_zoneidx) < highest_zoneidx)
+		WRITE_ONCE(pgdat->kswapd_highest_zoneidx, highest_zoneidx);
+	if (READ_ONCE(pgdat->kswapd_order) < order)
+		WRITE_ONCE(pgdat->kswapd_order, order);
 	bf_event(cx->w, EV_WAKEUP_KSWAPD, pgdat->node_id, zone_idx(zone), order, (int)highest_zoneidx);
 }
 

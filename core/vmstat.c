@@ -28,7 +28,7 @@ void __mod_zone_page_state(struct context *cx, struct zone *zone, enum zone_stat
 		zone_page_state_add_global(zone, item, x);
 		x = 0;
 	}
-	pcp->vm_stat_diff[item] = (signed char)x;
+	WRITE_ONCE(pcp->vm_stat_diff[item], (signed char)x);
 }
 
 /* __mod_zone_freepage_state - NR_FREE_PAGES, and NR_FREE_CMA_PAGES for CMA. */
@@ -46,7 +46,7 @@ unsigned long zone_page_state_snapshot(const struct zone *zone, enum zone_stat_i
 	long x = __atomic_load_n(&zone->vm_stat[item], __ATOMIC_RELAXED);
 
 	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
-		x += zone->pageset[cpu].vm_stat_diff[item];
+		x += READ_ONCE(zone->pageset[cpu].vm_stat_diff[item]);
 	return x < 0 ? 0 : (unsigned long)x;
 }
 
@@ -57,7 +57,7 @@ unsigned long zone_numa_state_snapshot(const struct zone *zone, enum numa_stat_i
 	long x = __atomic_load_n(&zone->vm_numa_stat[item], __ATOMIC_RELAXED);
 
 	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
-		x += zone->pageset[cpu].vm_numa_stat_diff[item];
+		x += READ_ONCE(zone->pageset[cpu].vm_numa_stat_diff[item]);
 	return (unsigned long)x;
 }
 
@@ -131,7 +131,7 @@ int refresh_cpu_vm_stats(struct world *w, int cpu, bool do_pagesets)
 		for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
 			int v = p->vm_stat_diff[i];
 
-			p->vm_stat_diff[i] = 0;
+			WRITE_ONCE(p->vm_stat_diff[i], 0);
 			if (v) {
 				zone_page_state_add_global(zone, i, v);
 				changes++;
@@ -141,7 +141,7 @@ int refresh_cpu_vm_stats(struct world *w, int cpu, bool do_pagesets)
 		for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++) {
 			int v = p->vm_numa_stat_diff[i];
 
-			p->vm_numa_stat_diff[i] = 0;
+			WRITE_ONCE(p->vm_numa_stat_diff[i], 0);
 			if (v) {
 				__atomic_add_fetch(&zone->vm_numa_stat[i], (long)v, __ATOMIC_RELAXED);
 				changes++;

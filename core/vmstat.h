@@ -24,12 +24,13 @@ static inline void __count_vm_events(struct context *cx, enum vm_event_item item
 static inline void __inc_numa_state(struct context *cx, struct zone *zone, enum numa_stat_item item)
 {
 	unsigned short *p = &zone->pageset[cx->cpu].vm_numa_stat_diff[item];
-	unsigned short v = ++*p;
+	unsigned short v = (unsigned short)(*p + 1);
 
 	if (v > NUMA_STATS_THRESHOLD) {
 		__atomic_add_fetch(&zone->vm_numa_stat[item], (long)v, __ATOMIC_RELAXED);
-		*p = 0;
+		v = 0;
 	}
+	WRITE_ONCE(*p, v);
 }
 
 /*

@@ -334,13 +334,13 @@ void page_poke(struct world *w, unsigned long pfn, enum bf_poke_field f, unsigne
 
 	switch (f) {
 	case POKE_FLAGS_SET:
-		page->flags |= value & ((1UL << NR_PAGEFLAGS) - 1);
+		page_flags_write(page, page->flags | (value & ((1UL << NR_PAGEFLAGS) - 1)));
 		break;
 	case POKE_FLAGS_CLEAR:
-		page->flags &= ~(value & ((1UL << NR_PAGEFLAGS) - 1));
+		page_flags_write(page, page->flags & ~(value & ((1UL << NR_PAGEFLAGS) - 1)));
 		break;
 	case POKE_MAPPING:
-		page->mapping = value;
+		WRITE_ONCE(page->mapping, value);
 		break;
 	case POKE_MAPCOUNT:
 		page->_mapcount = (int)value;
