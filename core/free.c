@@ -147,7 +147,7 @@ void split_page(struct world *w, unsigned long pfn, unsigned int order)
 }
 
 /* get_order - smallest order whose block holds size bytes; size 0 gives 52. */
-static unsigned int get_order(size_t size)
+unsigned int get_order(size_t size)
 {
 	unsigned long s = (unsigned long)size - 1;
 

@@ -26,6 +26,7 @@
 #define BF_MAX_NODES 4      /* MAX_NUMNODES of the model */
 #define BF_MAX_CPUS 8
 #define BF_MAX_HOLES 16
+#define BF_MAX_PAGEBLOCKS 65536 /* 128 GiB: a 2 GiB memmap */
 #define NUMA_NO_NODE (-1)
 #define NO_PFN (~0UL)       /* "NULL page" at the pfn boundary */
 
@@ -66,6 +67,7 @@ void world_destroy(struct world *w);
 unsigned long alloc_pages(struct world *w, int cpu, gfp_t gfp, unsigned int order);
 unsigned long alloc_pages_node(struct world *w, int cpu, int nid, gfp_t gfp, unsigned int order);
 unsigned long alloc_pages_exact(struct world *w, int cpu, size_t size, gfp_t gfp);
+unsigned int get_order(size_t size);  /* asm-generic/getorder.h: size 0 gives 52 */
 void free_pages_exact(struct world *w, int cpu, unsigned long pfn, size_t size);
 
 /* Free path entry points.  Bad frees are reported (bad_page), never fatal. */
@@ -86,15 +88,19 @@ void drain_all_pages(struct world *w, int nid, int zone_idx);
 void vmstat_refresh(struct world *w);
 void vmstat_update(struct world *w, int cpu);
 
-/* Sysctls at run time, as their 5.10 handlers re-run the setup. 0 or -EINVAL. */
+/*
+ * Sysctls at run time, as their 5.10 handlers re-run the setup.  0, or
+ * -EINVAL with nothing changed.  lowmem_reserve_ratio takes MAX_NR_ZONES
+ * values, the others one.
+ */
 enum bf_sysctl {
 	SYSCTL_MIN_FREE_KBYTES,
 	SYSCTL_WATERMARK_SCALE_FACTOR,
 	SYSCTL_WATERMARK_BOOST_FACTOR,
-	SYSCTL_LOWMEM_RESERVE_RATIO, /* index = zone */
+	SYSCTL_LOWMEM_RESERVE_RATIO,
 	SYSCTL_PERCPU_PAGELIST_FRACTION,
 };
-int world_sysctl(struct world *w, enum bf_sysctl which, int index, long value);
+int world_sysctl(struct world *w, enum bf_sysctl which, const long *values, int n);
 
 /* Per-CPU context: interrupt state and task flags of the CPU's current task. */
 void world_set_irq(struct world *w, int cpu, bool in_interrupt);

@@ -12,18 +12,9 @@
 #define BF_CORE_MM_TYPES_H
 
 #include "list.h"
+#include "tables.h"
 
-/* enum pageflags, x86_64 distribution config (spec 1.6). */
-enum pageflags {
-	PG_locked, PG_referenced, PG_uptodate, PG_dirty, PG_lru, PG_active,
-	PG_workingset, PG_waiters, PG_error, PG_slab, PG_owner_priv_1, PG_arch_1,
-	PG_reserved, PG_private, PG_private_2, PG_writeback, PG_head,
-	PG_mappedtodisk, PG_reclaim, PG_swapbacked, PG_unevictable, PG_mlocked,
-	PG_uncached, PG_hwpoison, PG_young, PG_idle, PG_arch_2,
-	NR_PAGEFLAGS,
-	PG_reported = PG_uptodate,
-	PG_double_map = PG_workingset,
-};
+/* enum pageflags is generated from PAGEFLAG_TABLE in tables.h. */
 
 #define PAGE_FLAGS_CHECK_AT_FREE                                              \
 	((1UL << PG_lru) | (1UL << PG_locked) | (1UL << PG_private) |         \

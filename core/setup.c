@@ -313,11 +313,14 @@ void zone_set_pageset_high_and_batch(struct zone *zone)
 }
 
 /* The sysctl handlers of kernel/sysctl.c and mm/page_alloc.c. */
-int world_sysctl(struct world *w, enum bf_sysctl which, int index, long value)
+int world_sysctl(struct world *w, enum bf_sysctl which, const long *values, int n)
 {
 	int nid, zid;
 	struct zone *zone;
+	long value = n > 0 ? values[0] : -1;
 
+	if (n != (which == SYSCTL_LOWMEM_RESERVE_RATIO ? MAX_NR_ZONES : 1))
+		return -EINVAL;
 	switch (which) {
 	case SYSCTL_MIN_FREE_KBYTES:  /* min_free_kbytes_sysctl_handler; extra1 = 0 */
 		if (value < 0 || value > 0x7fffffff)
@@ -337,14 +340,16 @@ int world_sysctl(struct world *w, enum bf_sysctl which, int index, long value)
 			return -EINVAL;
 		w->watermark_boost_factor = (int)value;
 		return 0;
-	case SYSCTL_LOWMEM_RESERVE_RATIO:
-		if (index < 0 || index >= MAX_NR_ZONES || value > 0x7fffffff || value < -0x7fffffffL)
-			return -EINVAL;
-		w->lowmem_reserve_ratio[index] = value < 1 ? 0 : (int)value;
+	case SYSCTL_LOWMEM_RESERVE_RATIO:  /* lowmem_reserve_ratio_sysctl_handler */
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			if (values[i] > 0x7fffffff || values[i] < -0x7fffffffL - 1)
+				return -EINVAL;
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			w->lowmem_reserve_ratio[i] = values[i] < 1 ? 0 : (int)values[i];
 		setup_per_zone_lowmem_reserve(w);
 		return 0;
 	case SYSCTL_PERCPU_PAGELIST_FRACTION:  /* 0 or >= MIN_PERCPU_PAGELIST_FRACTION (8) */
-		if ((value != 0 && value < 8) || value > 0x7fffffff)
+		if (value < 0 || (value != 0 && value < 8) || value > 0x7fffffff)
 			return -EINVAL;
 		if (w->percpu_pagelist_fraction == value)
 			return 0;

@@ -93,4 +93,22 @@ enum vm_event_item {
 	NR_VM_EVENT_ITEMS
 };
 
+/* enum pageflags of the x86_64 distribution config, in bit order (spec 1.6). */
+#define PAGEFLAG_TABLE(X)                                                       \
+	X(PG_locked) X(PG_referenced) X(PG_uptodate) X(PG_dirty) X(PG_lru)      \
+	X(PG_active) X(PG_workingset) X(PG_waiters) X(PG_error) X(PG_slab)      \
+	X(PG_owner_priv_1) X(PG_arch_1) X(PG_reserved) X(PG_private)            \
+	X(PG_private_2) X(PG_writeback) X(PG_head) X(PG_mappedtodisk)           \
+	X(PG_reclaim) X(PG_swapbacked) X(PG_unevictable) X(PG_mlocked)          \
+	X(PG_uncached) X(PG_hwpoison) X(PG_young) X(PG_idle) X(PG_arch_2)
+
+enum pageflags {
+#define X(name) name,
+	PAGEFLAG_TABLE(X)
+#undef X
+	NR_PAGEFLAGS,
+	PG_reported = PG_uptodate,
+	PG_double_map = PG_workingset,
+};
+
 #endif /* BF_CORE_TABLES_H */

@@ -41,6 +41,7 @@ void bf_topology_default(struct bf_topology *t)
 static int topology_check(const struct bf_topology *t, char *err, size_t len)
 {
 	unsigned int all = 0;
+	unsigned long total = 0;
 
 	if (t->nr_nodes < 1 || t->nr_nodes > BF_MAX_NODES)
 		return snprintf(err, len, "need 1..%d nodes", BF_MAX_NODES), -1;
@@ -56,9 +57,11 @@ static int topology_check(const struct bf_topology *t, char *err, size_t len)
 			pbs += t->node[n].zone_pageblocks[z];
 		if (!pbs)
 			return snprintf(err, len, "node %d has no memory", n), -1;
-		if (pbs > (1UL << 20))
-			return snprintf(err, len, "node %d: too much memory", n), -1;
+		total += pbs;
 	}
+	if (total > BF_MAX_PAGEBLOCKS)
+		return snprintf(err, len, "more than %d pageblocks (%d GiB)", BF_MAX_PAGEBLOCKS,
+				BF_MAX_PAGEBLOCKS / 512), -1;
 	if (all != (1U << t->nr_cpus) - 1)
 		return snprintf(err, len, "cpus must be 0..%d, each on one node", t->nr_cpus - 1), -1;
 	for (int a = 0; a < t->nr_nodes; a++)
@@ -300,7 +303,7 @@ struct world *world_create(const struct bf_topology *t, char *err, size_t errlen
 		refresh_zone_stat_thresholds(w);
 	init_per_zone_wmark_min(w);
 	if (t->min_free_kbytes >= 0)
-		world_sysctl(w, SYSCTL_MIN_FREE_KBYTES, 0, t->min_free_kbytes);
+		world_sysctl(w, SYSCTL_MIN_FREE_KBYTES, &t->min_free_kbytes, 1);
 	return w;
 }
 

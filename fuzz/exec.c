@@ -28,6 +28,52 @@ static void hash_mix(struct bf_exec *x, unsigned long v)
 	}
 }
 
+/* After each op: its kind, and the state of the handle it touched. */
+static void hash_op(struct bf_exec *x, const struct bf_op *op)
+{
+	hash_mix(x, (unsigned long)op->kind);
+	if (op->handle != BF_NO_HANDLE) {
+		const struct bf_hstate *h = &x->h[op->handle];
+
+		hash_mix(x, (unsigned long)h->kind);
+		hash_mix(x, h->pfn);
+		hash_mix(x, h->order);
+		hash_mix(x, (unsigned long)h->refs);
+	}
+}
+
+/*
+ * At the end: the status, and what the world holds -- free blocks per zone
+ * and order, the counters (global and per-cpu pcp counts), the records.
+ */
+static void hash_final(struct bf_exec *x)
+{
+	const struct bf_records *rec = bf_records(x->w);
+
+	hash_mix(x, (unsigned long)x->r->status);
+	hash_mix(x, (unsigned long)x->r->ops_run);
+	for (int n = 0; n < bf_nr_nodes(x->w); n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			for (unsigned int o = 0; o < MAX_ORDER; o++)
+				hash_mix(x, bf_nr_free(x->w, n, z, o));
+			for (int item = 0; item < NR_VM_ZONE_STAT_ITEMS; item++)
+				hash_mix(x, (unsigned long)bf_zone_stat_raw(x->w, n, z, item));
+			for (int cpu = 0; cpu < bf_nr_cpus(x->w); cpu++) {
+				struct bf_pcp_info pi;
+
+				bf_pcp_info(x->w, cpu, n, z, &pi);
+				hash_mix(x, (unsigned long)pi.count);
+			}
+		}
+	for (int item = 0; item < NR_VM_EVENT_ITEMS; item++)
+		hash_mix(x, bf_vm_event(x->w, item));
+	hash_mix(x, rec->bad_page_count);
+	for (int i = 0; i < NR_WARN_SITES; i++)
+		hash_mix(x, rec->warn_count[i]);
+	for (int i = 0; i < NR_EVENT_KINDS; i++)
+		hash_mix(x, rec->event_count[i]);
+}
+
 static const char *hname(struct bf_exec *x, int h) { return x->p->handle_names[h]; }
 
 static void piece_set(struct bf_hstate *h, unsigned long i, int on)
@@ -116,9 +162,7 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 
 		h->pfn = alloc_pages_exact(x->w, op->cpu, op->size, op->gfp);
 		h->size = op->size;
-		h->order = 0;
-		while ((PAGE_SIZE << h->order) < op->size && h->order < 63)
-			h->order++;
+		h->order = get_order(op->size);
 		for (unsigned long i = 0; h->pfn != NO_PFN && i < used; i++)
 			piece_set(h, i, 1);
 		h->kind = H_EXACT;
@@ -129,7 +173,7 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 		h->compound = op->order > 0 && (op->gfp & __GFP_COMP);
 		h->kind = H_BLOCK;
 		if (h->pfn != NO_PFN && op->lru)
-			page_poke(x->w, h->pfn, POKE_FLAGS_SET, 1UL << 4 /* PG_lru */);
+			page_poke(x->w, h->pfn, POKE_FLAGS_SET, 1UL << PG_lru);
 	}
 	h->refs = 1;
 	hash_mix(x, h->pfn);
@@ -225,14 +269,16 @@ static int op_split(struct bf_exec *x, const struct bf_op *op)
 static int op_poke(struct bf_exec *x, const struct bf_op *op)
 {
 	struct bf_hstate *h;
-	unsigned long pfn;
+	unsigned long pfn, idx;
 
 	if (live_handle(x, op, &h))
 		return -1;
-	if ((op->piece >= 0 && op->page) || (unsigned long)op->page >= (1UL << h->order))
-		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "poke: page %d is outside %s", op->page,
-				    hname(x, op->handle));
-	pfn = h->pfn + (op->piece >= 0 ? (unsigned long)op->piece : (unsigned long)op->page);
+	idx = op->piece >= 0 ? (unsigned long)op->piece : (unsigned long)op->page;
+	if ((op->piece >= 0 && op->page) || idx >= (1UL << h->order) ||
+	    ((h->kind == H_SPLIT || h->kind == H_EXACT) && !piece_alive(h, idx)))
+		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "poke: page %lu of %s is not held by the program",
+				    idx, hname(x, op->handle));
+	pfn = h->pfn + idx;
 	for (int i = 0; i < op->npoke; i++)
 		page_poke(x->w, pfn, op->poke[i].field, op->poke[i].value);
 	trace(x, "poke pfn 0x%lx (%d fields)", pfn, op->npoke);
@@ -276,7 +322,7 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 		world_set_task_flags(x->w, op->cpu, (unsigned int)op->value);
 		return 0;
 	case BF_OP_SYSCTL: {
-		int rc = world_sysctl(x->w, op->sysctl, op->sysctl_index, op->value);
+		int rc = world_sysctl(x->w, op->sysctl, op->values, op->nvalues);
 
 		trace(x, "sysctl -> %d", rc);
 		hash_mix(x, (unsigned long)rc);
@@ -329,6 +375,7 @@ enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *
 		if (run_op(&x, x.op))
 			break;
 		r->ops_run++;
+		hash_op(&x, x.op);
 		if (o->check_every_op) {
 			char why[512];
 
@@ -339,13 +386,7 @@ enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *
 			}
 		}
 	}
-	/* the final state joins the hash: free blocks per zone and order, and the counters */
-	for (int n = 0; n < bf_nr_nodes(x.w); n++)
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			for (unsigned int o = 0; o < MAX_ORDER; o++)
-				hash_mix(&x, bf_nr_free(x.w, n, z, o));
-			hash_mix(&x, (unsigned long)bf_zone_stat_raw(x.w, n, z, 0));
-		}
+	hash_final(&x);
 	free(x.h);
 	if (keep)
 		*keep = x.w;

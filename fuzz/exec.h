@@ -26,7 +26,13 @@ struct bf_exec_opts {
 struct bf_exec_result {
 	enum bf_exec_status status;
 	int line;               /* line of the failing op, 0 if none */
-	unsigned long trace_hash;  /* FNV-1a over every op's observable result */
+	/*
+	 * FNV-1a over every op (its kind and the state of the handle it touched:
+	 * what an allocation returned, what a free left), then the status and the
+	 * final world: free blocks, counters, pcp counts, events, WARN/bad_page
+	 * records.  Same program, same topology: same hash in every build.
+	 */
+	unsigned long trace_hash;
 	int ops_run;
 	char msg[2048];
 };

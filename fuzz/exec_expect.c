@@ -7,8 +7,6 @@
 #include <string.h>
 #include "fuzz/exec_internal.h"
 
-static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
-
 void bf_exec_dump(const struct world *w, int which, FILE *f)
 {
 	if (which == BF_DUMP_BUDDYINFO)
@@ -28,6 +26,7 @@ static int compare(enum bf_cmp c, long a, long b)
 	case BF_LE: return a <= b;
 	case BF_GT: return a > b;
 	case BF_GE: return a >= b;
+	case BF_NR_CMPS: break;
 	}
 	return 0;
 }
@@ -60,36 +59,13 @@ static void on_pcp_page(void *arg, int list, unsigned long pfn, unsigned long in
 		list_add_pfn(b, pfn);
 }
 
-/* Normalise "0x41, 65,0x42" / "empty" to the printed form "0x41,0x41,0x42" / "". */
-static int normalise_pfn_list(const char *in, char *out, size_t len)
+/* The node (and, for pcp probes, the CPU) an expectation names must exist. */
+static int check_place(struct bf_exec *x, const struct bf_expect *e, int with_cpu)
 {
-	char *end;
-	size_t n = 0;
-
-	out[0] = 0;
-	if (!strcmp(in, "empty"))
-		return 0;
-	while (*in) {
-		unsigned long v = strtoul(in, &end, 0);
-
-		if (end == in)
-			return -1;
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s0x%lx", n ? "," : "", v);
-		in = end;
-		if (*in == ',')
-			in++;
-		else if (*in)
-			return -1;
-	}
-	return 0;
-}
-
-static int need_zone(struct bf_exec *x, const struct bf_expect *e)
-{
-	if (e->zid < 0)
-		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "this expectation needs zone=");
 	if (e->nid >= bf_nr_nodes(x->w))
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", e->nid);
+	if (with_cpu && e->cpu >= bf_nr_cpus(x->w))
+		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "cpu %d is not online", e->cpu);
 	return 0;
 }
 
@@ -135,7 +111,8 @@ static int expect_dump(struct bf_exec *x, const struct bf_expect *e, int which)
 	b = e->text;
 	while (*a || *b) {
 		const char *ae = strchr(a, '\n'), *be = strchr(b, '\n');
-		size_t al = ae ? (size_t)(ae - a) : strlen(a), bl = be ? (size_t)(be - b) : strlen(b);
+		size_t aw = ae ? (size_t)(ae - a) : strlen(a), bw = be ? (size_t)(be - b) : strlen(b);
+		size_t al = aw, bl = bw;
 
 		while (al && (a[al - 1] == ' ' || a[al - 1] == '\t'))
 			al--;
@@ -147,8 +124,8 @@ static int expect_dump(struct bf_exec *x, const struct bf_expect *e, int which)
 					  (int)al, a);
 			break;
 		}
-		a = ae ? ae + 1 : a + al;
-		b = be ? be + 1 : b + bl;
+		a = ae ? ae + 1 : a + aw;
+		b = be ? be + 1 : b + bw;
 		line++;
 	}
 	free(buf);
@@ -222,22 +199,18 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 		char want[4096];
 
 		memset(&lb, 0, sizeof(lb));
+		if (check_place(x, e, e->probe == BF_PR_PCP_LIST))
+			return -1;
 		if (e->probe == BF_PR_ZONELIST) {
 			int nids[64], zids[64], n;
 
-			if (e->nid >= bf_nr_nodes(x->w))
-				return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", e->nid);
 			n = bf_zonelist(x->w, e->nid, e->sub, nids, zids, 64);
 			for (int i = 0; i < n; i++)
 				lb.n += (size_t)snprintf(lb.s + lb.n, sizeof(lb.s) - lb.n, "%s%s/%d", i ? "," : "",
 							 bf_zone_name(zids[i]), nids[i]);
 			snprintf(want, sizeof(want), "%s", e->text);
 		} else {
-			if (need_zone(x, e) || (e->probe == BF_PR_PCP_LIST && e->cpu >= bf_nr_cpus(x->w)))
-				return e->zid < 0 ? -1 : bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "cpu %d is not online", e->cpu);
 			if (e->probe == BF_PR_PCP_LIST) {
-				if (e->mt >= 3)
-					return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "pcp lists are Unmovable, Movable, Reclaimable");
 				lb.want_list = e->mt;
 				bf_walk_pcp(x->w, e->cpu, e->nid, e->zid, on_pcp_page, &lb);
 			} else {
@@ -245,12 +218,11 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 				lb.want_mt = e->mt;
 				bf_walk_free_lists(x->w, e->nid, e->zid, on_free_block, &lb);
 			}
-			if (normalise_pfn_list(e->text, want, sizeof(want)))
-				return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "bad pfn list '%s'", e->text);
+			snprintf(want, sizeof(want), "%s", e->text);  /* normalised by the parser */
 		}
 		if ((strcmp(lb.s, want) == 0) != (e->cmp == BF_EQ))
 			return bf_exec_fail(x, BF_EXEC_EXPECT_FAILED, "expected %s %s %s, actual %s",
-					    e->probe == BF_PR_ZONELIST ? "zonelist" : "list", cmp_names[e->cmp],
+					    e->probe == BF_PR_ZONELIST ? "zonelist" : "list", bf_cmp_names[e->cmp],
 					    want[0] ? want : "empty", lb.s[0] ? lb.s : "empty");
 		return 0;
 	}
@@ -271,15 +243,13 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 		page_field(&pg, e, &v);
 		break;
 	case BF_PR_PCP:
-		if (need_zone(x, e))
+		if (check_place(x, e, 1))
 			return -1;
-		if (e->cpu >= bf_nr_cpus(x->w))
-			return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "cpu %d is not online", e->cpu);
 		bf_pcp_info(x->w, e->cpu, e->nid, e->zid, &pi);
 		v = e->sub == 0 ? pi.count : e->sub == 1 ? pi.high : e->sub == 2 ? pi.batch : pi.stat_threshold;
 		break;
 	default:
-		if (need_zone(x, e))
+		if (check_place(x, e, 0))
 			return -1;
 		bf_zone_info(x->w, e->nid, e->zid, &zi);
 		switch (e->probe) {
@@ -303,7 +273,7 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 		}
 	}
 	if (!compare(e->cmp, v, e->value))
-		return bf_exec_fail(x, BF_EXEC_EXPECT_FAILED, "expected %s %ld, actual %ld", cmp_names[e->cmp],
+		return bf_exec_fail(x, BF_EXEC_EXPECT_FAILED, "expected %s %ld, actual %ld", bf_cmp_names[e->cmp],
 				    e->value, v);
 	return 0;
 }

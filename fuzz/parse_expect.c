@@ -21,12 +21,56 @@ static const char probe_kinds[BF_NR_PROBES] = {
 
 static int parse_cmp(const char *s)
 {
-	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
-
-	for (int i = 0; i < 6; i++)
-		if (!strcmp(s, ops[i]))
+	for (int i = 0; i < BF_NR_CMPS; i++)
+		if (!strcmp(s, bf_cmp_names[i]))
 			return i;
 	return -1;
+}
+
+int is_probe_keyword(const char *s)
+{
+	for (int k = 1; k < BF_NR_PROBES; k++)
+		if (!strcmp(s, probe_names[k]))
+			return 1;
+	return 0;
+}
+
+int bf_probe_is_dump(enum bf_probe p)
+{
+	return probe_kinds[p] == 'd';
+}
+
+/* pfn list items: numbers; kept normalised as "0x41,0x42" */
+static int pfn_item(struct parser *ps, const char *item, int col, void *arg)
+{
+	char *out = arg;
+	unsigned long v;
+	size_t n = strlen(out);
+
+	if (parse_num(ps, item, col, 1UL << 40, &v))
+		return -1;
+	if (n > 3800)
+		return fail(ps, col, "list too long");
+	snprintf(out + n, 4096 - n, "%s0x%lx", n ? "," : "", v);
+	return 0;
+}
+
+/* zonelist items: Zone/node */
+static int zoneref_item(struct parser *ps, const char *item, int col, void *arg)
+{
+	const char *slash = strchr(item, '/');
+	char zone[16];
+	unsigned long nid;
+	int zid;
+
+	(void)arg;
+	if (!slash || (size_t)(slash - item) >= sizeof(zone))
+		return fail(ps, col, "expected Zone/node, got '%s'", item);
+	memcpy(zone, item, (size_t)(slash - item));
+	zone[slash - item] = 0;
+	if (parse_zone(ps, zone, col, &zid))
+		return -1;
+	return parse_num(ps, slash + 1, col + (int)(slash - item) + 1, BF_MAX_NODES - 1, &nid);
 }
 
 /* key=value arguments common to the probes; `allowed` lists the keys this probe takes. */
@@ -37,9 +81,8 @@ static int probe_arg(struct parser *ps, struct tok *t, struct bf_expect *e, cons
 	unsigned long n;
 	int col;
 
-	if (!kv(t, key, sizeof(key), &val))
+	if (!kvc(t, key, sizeof(key), &val, &col))
 		return 1;  /* not key=value: a positional word */
-	col = t->col + (int)strlen(key) + 1;
 	{
 		char pat[20];
 
@@ -231,6 +274,10 @@ int parse_expect(struct parser *ps, struct bf_op *op)
 		return fail(ps, t[1].col, "expect %s needs mt=", t[1].s);
 	if ((probe == BF_PR_PAGEBLOCK || probe == BF_PR_PAGE) && e->pfn == NO_PFN)
 		return fail(ps, t[1].col, "expect %s needs pfn=", t[1].s);
+	if (strstr(probe_keys(probe), " zone ") && !e->has_zone)
+		return fail(ps, t[1].col, "expect %s needs zone=", t[1].s);
+	if (probe == BF_PR_PCP_LIST && e->mt >= MIGRATE_PCPTYPES)
+		return fail(ps, t[1].col, "pcp lists are Unmovable, Movable and Reclaimable");
 	if (probe == BF_PR_BAD_PAGE) {
 		if (i != ps->nt || !e->text)
 			return fail(ps, t[1].col, "usage: expect bad_page reason=\"...\" [pfn=N]");
@@ -244,16 +291,32 @@ int parse_expect(struct parser *ps, struct bf_op *op)
 	{
 		struct tok *v = &t[i + 1];
 
+		int big;
+
 		if (probe_kinds[probe] == 's') {
+			char list[4096] = "";
+
 			if (e->cmp != BF_EQ && e->cmp != BF_NE)
 				return fail(ps, t[i].col, "lists compare with == or != only");
-			e->text = keep_string(ps->p, v->s);
+			if (probe == BF_PR_ZONELIST) {
+				if (split_list(ps, v->s, v->col, ",", zoneref_item, NULL))
+					return -1;
+				e->text = keep_string(ps->p, v->s);
+				return 0;
+			}
+			if (strcmp(v->s, "empty") && split_list(ps, v->s, v->col, ",", pfn_item, list))
+				return -1;
+			e->text = keep_string(ps->p, list);
 			return 0;
 		}
 		if (probe == BF_PR_PAGEBLOCK && bf_migratetype_by_name(v->s) >= 0) {
 			e->value = bf_migratetype_by_name(v->s);
 			return 0;
 		}
-		return parse_snum(ps, v->s, v->col, &e->value);
+		if (parse_snum(ps, v->s, v->col, &e->value, &big))
+			return -1;
+		if (big && e->cmp != BF_EQ && e->cmp != BF_NE)
+			return fail(ps, v->col, "%s is past LONG_MAX: compare it with == or != only", v->s);
+		return 0;
 	}
 }

@@ -25,14 +25,19 @@ struct parser {
 	int booted;               /* an op has been seen: topology is closed */
 	int saw_topology;
 	int node_seen[BF_MAX_NODES];
+	int node_line[BF_MAX_NODES];  /* where each node was declared, for late errors */
 	struct tok t[MAX_TOKENS];
 	int nt;
 };
 
 int fail(struct parser *ps, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int parse_num(struct parser *ps, const char *s, int col, unsigned long max, unsigned long *out);
-int parse_snum(struct parser *ps, const char *s, int col, long *out);
+int parse_snum(struct parser *ps, const char *s, int col, long *out, int *big);
+unsigned long bf_strtoul(const char *s, char **end);
+int split_list(struct parser *ps, const char *val, int col, const char *seps,
+	       int (*fn)(struct parser *ps, const char *item, int col, void *arg), void *arg);
 int kv(struct tok *t, char *key, size_t klen, const char **val);
+int kvc(struct tok *t, char *key, size_t klen, const char **val, int *vcol);
 int parse_cpu(struct parser *ps, const char *v, int col, int allow_all, int *cpu);
 int parse_zone(struct parser *ps, const char *v, int col, int *zid);
 int parse_handle_ref(struct parser *ps, const char *s, int col, int *handle, int *piece);
@@ -49,5 +54,6 @@ int parse_poke(struct parser *ps, struct bf_op *op);
 
 /* parse_expect.c */
 int parse_expect(struct parser *ps, struct bf_op *op);
+int is_probe_keyword(const char *s);
 
 #endif /* BF_FUZZ_PARSE_INTERNAL_H */

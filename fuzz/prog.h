@@ -76,7 +76,9 @@ enum bf_probe {
 	BF_NR_PROBES
 };
 
-enum bf_cmp { BF_EQ, BF_NE, BF_LT, BF_LE, BF_GT, BF_GE };
+enum bf_cmp { BF_EQ, BF_NE, BF_LT, BF_LE, BF_GT, BF_GE, BF_NR_CMPS };
+extern const char *const bf_cmp_names[BF_NR_CMPS];  /* "==", "!=", ... */
+int bf_probe_is_dump(enum bf_probe p);
 
 enum bf_dump_kind { BF_DUMP_BUDDYINFO, BF_DUMP_PAGETYPEINFO, BF_DUMP_ZONEINFO };
 
@@ -137,8 +139,10 @@ struct bf_op {
 	int npoke;
 	struct { int field; unsigned long value; } poke[6];
 	int page;                 /* poke page=K */
-	long value;               /* irq on/off, taskflags, sysctl value */
-	int sysctl, sysctl_index;
+	long value;               /* irq on/off, taskflags */
+	int sysctl;               /* enum bf_sysctl */
+	int nvalues;              /* sysctl values (lowmem_reserve_ratio: MAX_NR_ZONES) */
+	long values[MAX_NR_ZONES];
 	struct bf_expect expect;
 };
 

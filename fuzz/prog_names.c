@@ -13,19 +13,18 @@ const char *const bf_op_names[BF_NR_OPS] = {
 #undef X
 };
 
+const char *const bf_cmp_names[BF_NR_CMPS] = { "==", "!=", "<", "<=", ">", ">=" };
+
 static const char *const page_field_names[BF_NR_PAGE_FIELDS] = {
 #define X(e, kw) kw,
 	BF_PAGE_FIELD_TABLE(X)
 #undef X
 };
 
-/* enum pageflags order of the modelled x86_64 config (core/mm_types.h). */
 static const char *const pageflag_names[] = {
-	"PG_locked", "PG_referenced", "PG_uptodate", "PG_dirty", "PG_lru", "PG_active",
-	"PG_workingset", "PG_waiters", "PG_error", "PG_slab", "PG_owner_priv_1", "PG_arch_1",
-	"PG_reserved", "PG_private", "PG_private_2", "PG_writeback", "PG_head",
-	"PG_mappedtodisk", "PG_reclaim", "PG_swapbacked", "PG_unevictable", "PG_mlocked",
-	"PG_uncached", "PG_hwpoison", "PG_young", "PG_idle", "PG_arch_2",
+#define X(name) #name,
+	PAGEFLAG_TABLE(X)
+#undef X
 };
 #define NR_PAGEFLAG_NAMES ((int)(sizeof(pageflag_names) / sizeof(pageflag_names[0])))
 

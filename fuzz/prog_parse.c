@@ -126,17 +126,26 @@ static int tokenize(struct parser *ps, const char *line, size_t len)
 	return 0;
 }
 
+/*
+ * bf_strtoul - decimal, or hex after 0x: never octal (a leading 0 is just a
+ * digit, as the format says).  *end as strtoul; errno ERANGE on overflow.
+ */
+unsigned long bf_strtoul(const char *s, char **end)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return isxdigit((unsigned char)s[2]) ? strtoul(s, end, 16) : (*end = (char *)s + 1, 0UL);
+	return isdigit((unsigned char)s[0]) ? strtoul(s, end, 10) : (*end = (char *)s, 0UL);
+}
+
 /* Unsigned number, decimal or 0x hex, fitting `max`. */
 int parse_num(struct parser *ps, const char *s, int col, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
 
-	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
-		return fail(ps, col, "expected a number, got '%s'", s);
 	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end)
+	v = bf_strtoul(s, &end);
+	if (!*s || errno || *end || end == s)
 		return fail(ps, col, "expected a number, got '%s'", s);
 	if (v > max)
 		return fail(ps, col, "%s is out of range (max %lu)", s, max);
@@ -144,28 +153,54 @@ int parse_num(struct parser *ps, const char *s, int col, unsigned long max, unsi
 	return 0;
 }
 
-int parse_snum(struct parser *ps, const char *s, int col, long *out)
+/*
+ * Signed number; also a 64-bit unsigned pattern such as 0xdead000000000400,
+ * which reads back as a negative long (*big says so: only == and != may
+ * compare it).
+ */
+int parse_snum(struct parser *ps, const char *s, int col, long *out, int *big)
 {
+	int neg = *s == '-';
+	unsigned long v;
 	char *end;
 
 	errno = 0;
-	if (*s == '-') {
-		*out = strtol(s, &end, 0);
-	} else {
-		/* 64-bit patterns such as 0xdead000000000400 are values too */
-		unsigned long v = strtoul(s, &end, 0);
-
-		*out = (long)v;
-		if (*s == '+')
-			return fail(ps, col, "expected a number, got '%s'", s);
-	}
-	if (!*s || errno || *end)
+	v = bf_strtoul(s + neg, &end);
+	if (!s[neg] || errno || *end || end == s + neg || (neg && v > 0x8000000000000000UL))
 		return fail(ps, col, "expected a number, got '%s'", s);
+	if (big)
+		*big = !neg && v > 0x7fffffffffffffffUL;
+	*out = neg ? (long)(0 - v) : (long)v;
 	return 0;
 }
 
-/* key=value split; value points into the token. */
-int kv(struct tok *t, char *key, size_t klen, const char **val)
+/*
+ * split_list - call fn on each item of a `seps`-separated list with the
+ * item's column; empty items are errors.
+ */
+int split_list(struct parser *ps, const char *val, int col, const char *seps,
+	       int (*fn)(struct parser *ps, const char *item, int col, void *arg), void *arg)
+{
+	const char *p = val;
+
+	for (;;) {
+		size_t n = strcspn(p, seps);
+		char item[128];
+
+		if (n == 0 || n >= sizeof(item))
+			return fail(ps, col + (int)(p - val), n ? "list item too long" : "empty item in list '%s'", val);
+		memcpy(item, p, n);
+		item[n] = 0;
+		if (fn(ps, item, col + (int)(p - val), arg))
+			return -1;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+/* key=value split; value points into the token, *vcol is the value's column. */
+int kvc(struct tok *t, char *key, size_t klen, const char **val, int *vcol)
 {
 	char *eq = strchr(t->s, '=');
 
@@ -174,7 +209,14 @@ int kv(struct tok *t, char *key, size_t klen, const char **val)
 	memcpy(key, t->s, (size_t)(eq - t->s));
 	key[eq - t->s] = 0;
 	*val = eq + 1;
+	if (vcol)
+		*vcol = t->col + (int)(eq - t->s) + 1;
 	return 1;
+}
+
+int kv(struct tok *t, char *key, size_t klen, const char **val)
+{
+	return kvc(t, key, klen, val, NULL);
 }
 
 int parse_cpu(struct parser *ps, const char *v, int col, int allow_all, int *cpu)
@@ -212,11 +254,13 @@ int parse_handle_ref(struct parser *ps, const char *s, int col, int *handle, int
 			return fail(ps, col, "bad handle name '%s'", s);
 	memcpy(name, s, n);
 	name[n] = 0;
+	if (is_probe_keyword(name))
+		return fail(ps, col, "'%s' names an expectation; pick another handle name", name);
 	*piece = -1;
 	if (dot) {
 		unsigned long v;
 
-		if (!piece || parse_num(ps, dot + 1, col + (int)n + 1, MAX_ORDER_NR_PAGES - 1, &v))
+		if (parse_num(ps, dot + 1, col + (int)n + 1, MAX_ORDER_NR_PAGES - 1, &v))
 			return -1;
 		*piece = (int)v;
 	}
@@ -247,7 +291,7 @@ static int parse_op(struct parser *ps)
 	struct tok *t = ps->t;
 	char key[32];
 	const char *val;
-	int kind = -1;
+	int kind = -1, vcol = 0;
 
 	for (int k = 0; k < BF_NR_OPS; k++)
 		if (!strcmp(t[0].s, bf_op_names[k]))
@@ -275,29 +319,29 @@ static int parse_op(struct parser *ps)
 				op->lru = 1;
 				continue;
 			}
-			if (!kv(&t[i], key, sizeof(key), &val))
+			if (!kvc(&t[i], key, sizeof(key), &val, &vcol))
 				return fail(ps, t[i].col, "expected key=value, got '%s'", t[i].s);
 			if (!strcmp(key, "gfp")) {
 				int bad;
 
 				if (gfp_parse(val, &op->gfp, &bad))
-					return fail(ps, t[i].col + 4 + bad, "unknown gfp flag in '%s'", val);
+					return fail(ps, vcol + bad, "unknown gfp flag in '%s'", val);
 				have_gfp = 1;
 			} else if (kind == BF_OP_ALLOC && !strcmp(key, "order")) {
 				/* orders >= MAX_ORDER are legal input: the kernel's verdict is NULL + WARN */
-				if (parse_num(ps, val, t[i].col + 6, 63, &n))
+				if (parse_num(ps, val, vcol, 63, &n))
 					return -1;
 				op->order = (unsigned int)n;
 			} else if (kind == BF_OP_ALLOC_EXACT && !strcmp(key, "size")) {
-				if (parse_num(ps, val, t[i].col + 5, 1UL << 40, &n))
+				if (parse_num(ps, val, vcol, 1UL << 40, &n))
 					return -1;
 				op->size = n;
 				have_size = 1;
 			} else if (!strcmp(key, "cpu")) {
-				if (parse_cpu(ps, val, t[i].col + 4, 0, &op->cpu))
+				if (parse_cpu(ps, val, vcol, 0, &op->cpu))
 					return -1;
 			} else if (kind == BF_OP_ALLOC && !strcmp(key, "node")) {
-				if (parse_num(ps, val, t[i].col + 5, BF_MAX_NODES - 1, &n))
+				if (parse_num(ps, val, vcol, BF_MAX_NODES - 1, &n))
 					return -1;
 				op->nid = (int)n;
 				op->has_node = 1;
@@ -319,12 +363,12 @@ static int parse_op(struct parser *ps)
 			return fail(ps, t[0].col, "%s needs a handle", t[0].s);
 		if (parse_handle_ref(ps, t[1].s, t[1].col, &op->handle, &op->piece))
 			return -1;
-		if (op->piece >= 0 && kind == BF_OP_SPLIT)
-			return fail(ps, t[1].col, "split takes a whole handle");
+		if (op->piece >= 0 && kind != BF_OP_FREE)
+			return fail(ps, t[1].col, "%s takes a whole handle", t[0].s);
 		for (int i = 2; i < ps->nt; i++) {
-			if (kind != BF_OP_GET && kind != BF_OP_SPLIT && kv(&t[i], key, sizeof(key), &val) &&
+			if (kind != BF_OP_GET && kind != BF_OP_SPLIT && kvc(&t[i], key, sizeof(key), &val, &vcol) &&
 			    !strcmp(key, "cpu")) {
-				if (parse_cpu(ps, val, t[i].col + 4, 0, &op->cpu))
+				if (parse_cpu(ps, val, vcol, 0, &op->cpu))
 					return -1;
 				continue;
 			}
@@ -337,18 +381,19 @@ static int parse_op(struct parser *ps)
 		for (int i = 1; i < ps->nt; i++) {
 			unsigned long n;
 
-			if (!kv(&t[i], key, sizeof(key), &val))
+			if (!kvc(&t[i], key, sizeof(key), &val, &vcol))
 				return fail(ps, t[i].col, "expected key=value, got '%s'", t[i].s);
 			if (!strcmp(key, "cpu")) {
-				if (parse_cpu(ps, val, t[i].col + 4, 1, &op->cpu))
+				if (parse_cpu(ps, val, vcol, 1, &op->cpu))
 					return -1;
 				have_cpu = 1;
 			} else if (!strcmp(key, "node")) {
-				if (parse_num(ps, val, t[i].col + 5, BF_MAX_NODES - 1, &n))
+				if (parse_num(ps, val, vcol, BF_MAX_NODES - 1, &n))
 					return -1;
 				op->nid = (int)n;
+				op->has_node = 1;
 			} else if (!strcmp(key, "zone")) {
-				if (parse_zone(ps, val, t[i].col + 5, &op->zid))
+				if (parse_zone(ps, val, vcol, &op->zid))
 					return -1;
 				have_zone = 1;
 			} else {
@@ -357,6 +402,8 @@ static int parse_op(struct parser *ps)
 		}
 		if (!have_cpu)
 			return fail(ps, t[0].col, "drain needs cpu=N or cpu=all");
+		if (op->has_node && !have_zone)
+			return fail(ps, t[0].col, "drain node=N needs zone= too (without zone=, every zone is drained)");
 		if (!have_zone)
 			op->zid = -1;
 		return 0;
@@ -364,9 +411,9 @@ static int parse_op(struct parser *ps)
 	case BF_OP_POKE:
 		return parse_poke(ps, op);
 	case BF_OP_IRQ:
-		if (ps->nt != 3 || !kv(&t[1], key, sizeof(key), &val) || strcmp(key, "cpu"))
+		if (ps->nt != 3 || !kvc(&t[1], key, sizeof(key), &val, &vcol) || strcmp(key, "cpu"))
 			return fail(ps, t[0].col, "usage: irq cpu=N on|off");
-		if (parse_cpu(ps, val, t[1].col + 4, 0, &op->cpu))
+		if (parse_cpu(ps, val, vcol, 0, &op->cpu))
 			return -1;
 		if (strcmp(t[2].s, "on") && strcmp(t[2].s, "off"))
 			return fail(ps, t[2].col, "expected on or off");
@@ -375,9 +422,9 @@ static int parse_op(struct parser *ps)
 	case BF_OP_TASKFLAGS:
 		return parse_taskflags(ps, op);
 	case BF_OP_VMSTAT_UPDATE:
-		if (ps->nt != 2 || !kv(&t[1], key, sizeof(key), &val) || strcmp(key, "cpu"))
+		if (ps->nt != 2 || !kvc(&t[1], key, sizeof(key), &val, &vcol) || strcmp(key, "cpu"))
 			return fail(ps, t[0].col, "usage: vmstat_update cpu=N");
-		return parse_cpu(ps, val, t[1].col + 4, 0, &op->cpu);
+		return parse_cpu(ps, val, vcol, 0, &op->cpu);
 	case BF_OP_SYSCTL:
 		return parse_sysctl(ps, op);
 	case BF_OP_VMSTAT_REFRESH:
@@ -478,7 +525,7 @@ int bf_prog_parse(struct bf_prog *p, const char *name, const char *text, char *e
 		if (parse_op(&ps))
 			return -1;
 		if (p->ops[p->nr_ops - 1].kind == BF_OP_EXPECT &&
-		    p->ops[p->nr_ops - 1].expect.probe >= BF_PR_BUDDYINFO &&
+		    bf_probe_is_dump(p->ops[p->nr_ops - 1].expect.probe) &&
 		    read_block(&ps, text, &pos, &p->ops[p->nr_ops - 1]))
 			return -1;
 	}

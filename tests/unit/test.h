@@ -60,4 +60,13 @@ static inline int bf_run_tests(const struct bf_test *t, int n)
 	}
 #define T(fn) { #fn, fn }
 
+/* xorshift64: the tests' deterministic PRNG, state passed by the caller. */
+static inline unsigned long bf_rnd(unsigned long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 #endif /* BF_TEST_H */

@@ -16,14 +16,6 @@
 
 struct live { unsigned long pfn; unsigned int order; int refs, split; };
 
-static unsigned long rnd(unsigned long *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static const gfp_t gfps[] = {
 	GFP_KERNEL, GFP_KERNEL | __GFP_COMP, GFP_HIGHUSER_MOVABLE, GFP_ATOMIC, GFP_NOWAIT,
 	GFP_KERNEL | __GFP_RECLAIMABLE, GFP_DMA32 | GFP_KERNEL, GFP_DMA | GFP_KERNEL, GFP_USER,
@@ -42,15 +34,15 @@ static void snapshot_free(const struct world *w, unsigned long out[][MAX_NR_ZONE
 /* One random step on world w; returns the pfn result for lockstep comparison. */
 static unsigned long step(struct world *w, unsigned long *seed, struct live *l, int *nl, int cap)
 {
-	unsigned long r = rnd(seed);
-	int cpu = (int)(rnd(seed) % (unsigned long)bf_nr_cpus(w));
+	unsigned long r = bf_rnd(seed);
+	int cpu = (int)(bf_rnd(seed) % (unsigned long)bf_nr_cpus(w));
 	unsigned int kind = r % 16;
 
 	if (kind < 7 && *nl < cap) {
-		unsigned int order = (rnd(seed) % 4) ? (unsigned)(rnd(seed) % 4) : (unsigned)(rnd(seed) % 11);
-		gfp_t g = gfps[rnd(seed) % (sizeof(gfps) / sizeof(gfps[0]))];
-		unsigned long pfn = (rnd(seed) % 5) ? alloc_pages(w, cpu, g, order)
-					: alloc_pages_node(w, cpu, (int)(rnd(seed) % (unsigned)bf_nr_nodes(w)), g, order);
+		unsigned int order = (bf_rnd(seed) % 4) ? (unsigned)(bf_rnd(seed) % 4) : (unsigned)(bf_rnd(seed) % 11);
+		gfp_t g = gfps[bf_rnd(seed) % (sizeof(gfps) / sizeof(gfps[0]))];
+		unsigned long pfn = (bf_rnd(seed) % 5) ? alloc_pages(w, cpu, g, order)
+					: alloc_pages_node(w, cpu, (int)(bf_rnd(seed) % (unsigned)bf_nr_nodes(w)), g, order);
 
 		if (pfn != NO_PFN) {
 			struct bf_page_info pi;
@@ -62,8 +54,9 @@ static unsigned long step(struct world *w, unsigned long *seed, struct live *l, 
 		return pfn;
 	}
 	if (kind < 12 && *nl) {
-		int i = (int)(rnd(seed) % (unsigned long)*nl);
+		int i = (int)(bf_rnd(seed) % (unsigned long)*nl);
 		struct live *x = &l[i];
+		unsigned long pfn = x->pfn;
 
 		if (x->split > 0) {
 			for (unsigned long p = 0; p < (1UL << x->order); p++)
@@ -76,10 +69,10 @@ static unsigned long step(struct world *w, unsigned long *seed, struct live *l, 
 			__free_pages(w, cpu, x->pfn, x->order);
 		}
 		l[i] = l[--*nl];
-		return x->pfn;
+		return pfn;
 	}
 	if (kind == 12 && *nl) {
-		struct live *x = &l[rnd(seed) % (unsigned long)*nl];
+		struct live *x = &l[bf_rnd(seed) % (unsigned long)*nl];
 
 		if (x->split == 0 && x->order > 0 && x->refs == 1) {
 			split_page(w, x->pfn, x->order);
@@ -104,8 +97,10 @@ static unsigned long step(struct world *w, unsigned long *seed, struct live *l, 
 	if (kind == 15 && (r & 0xf00) == 0) {
 		static const long mfk[] = { 128, 512, 2048, 8192 };
 
-		world_sysctl(w, SYSCTL_MIN_FREE_KBYTES, 0, mfk[rnd(seed) % 4]);
-		world_sysctl(w, SYSCTL_PERCPU_PAGELIST_FRACTION, 0, (rnd(seed) & 1) ? 0 : 8 + (long)(rnd(seed) % 64));
+		long frac = (bf_rnd(seed) & 1) ? 0 : 8 + (long)(bf_rnd(seed) % 64);
+
+		world_sysctl(w, SYSCTL_MIN_FREE_KBYTES, &mfk[bf_rnd(seed) % 4], 1);
+		world_sysctl(w, SYSCTL_PERCPU_PAGELIST_FRACTION, &frac, 1);
 	}
 	return 4;
 }
@@ -195,6 +190,14 @@ TEST(tiny_world_without_mobility_grouping)
 	t.node[0].zone_pageblocks[ZONE_NORMAL] = 2;
 	t.nr_cpus = 1;
 	t.node[0].cpumask = 1;
+	{
+		char err[128];
+		struct world *w = world_create(&t, err, sizeof(err));
+
+		/* 5 pageblocks < pageblock_nr_pages * MIGRATE_TYPES: grouping is off */
+		ASSERT_TRUE(w && bf_mobility_grouping_disabled(w));
+		world_destroy(w);
+	}
 	return run_topology(&t, 777, 20000);
 }
 

@@ -25,14 +25,6 @@ struct thr {
 	int n;
 };
 
-static unsigned long rnd(unsigned long *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static const gfp_t gfps[] = { GFP_KERNEL, GFP_KERNEL | __GFP_COMP, GFP_HIGHUSER_MOVABLE, GFP_ATOMIC,
 			      GFP_NOWAIT, GFP_KERNEL | __GFP_RECLAIMABLE, GFP_DMA32 | GFP_KERNEL };
 
@@ -41,7 +33,7 @@ static void *worker(void *arg)
 	struct thr *t = arg;
 
 	for (int i = 0; i < STEPS; i++) {
-		unsigned long r = rnd(&t->seed);
+		unsigned long r = bf_rnd(&t->seed);
 
 		if (r % 8 < 4 && t->n < CAP) {
 			unsigned int order = (r >> 8) % 4 ? 0 : (unsigned)((r >> 12) % 6);
@@ -59,8 +51,10 @@ static void *worker(void *arg)
 			t->order[k] = t->order[t->n];
 		} else if (t->cpu == 0 && (r & 0xff00) == 0) {
 			drain_all_pages(t->w, 0, -1);
-			world_sysctl(t->w, SYSCTL_MIN_FREE_KBYTES, 0, (r >> 24) % 2 ? 256 : 4096);
-			world_sysctl(t->w, SYSCTL_PERCPU_PAGELIST_FRACTION, 0, (r >> 25) % 2 ? 0 : 16);
+			long mfk = (r >> 24) % 2 ? 256 : 4096, frac = (r >> 25) % 2 ? 0 : 16;
+
+			world_sysctl(t->w, SYSCTL_MIN_FREE_KBYTES, &mfk, 1);
+			world_sysctl(t->w, SYSCTL_PERCPU_PAGELIST_FRACTION, &frac, 1);
 		} else {
 			vmstat_update(t->w, t->cpu);
 		}
