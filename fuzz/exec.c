@@ -365,6 +365,7 @@ enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *
 	x.w = world_create(&p->topo, err, sizeof(err));
 	if (!x.w) {
 		bf_exec_fail(&x, BF_EXEC_BAD_PROGRAM, "topology: %s", err);
+		r->line = 1;  /* the topology block starts the program */
 		return r->status;
 	}
 	x.h = calloc((size_t)p->nr_handles + 1, sizeof(*x.h));
