@@ -2,7 +2,7 @@
  * fastpath.c - the allocation entry and fast path of v5.10.0:
  * __alloc_pages_nodemask(), prepare_alloc_pages(), alloc_flags_nofragment(),
  * current_alloc_flags(), get_page_from_freelist(), the watermark predicates
- * (__zone_watermark_unusable_free, __zone_watermark_ok, zone_watermark_ok,
+ * (__zone_watermark_unusable_free, __zone_watermark_ok,
  * zone_watermark_fast), rmqueue() and the zonelist iterators.
  *
  * The watermark code keeps the kernel's integer types on purpose: in
@@ -107,13 +107,6 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			return true;
 	}
 	return false;
-}
-
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags)
-{
-	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
-				   (long)zone_page_state(z, NR_FREE_PAGES));
 }
 
 static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,

@@ -147,7 +147,6 @@ static inline int gfp_migratetype(const struct world *w, gfp_t flags)
 }
 
 gfp_t current_gfp_context(const struct context *cx, gfp_t flags);
-static inline bool gfpflags_allow_blocking(gfp_t g) { return g & __GFP_DIRECT_RECLAIM; }
 
 /* pageblock flags (buddy.c) */
 /* Pageblock bits live per section in 5.10 (SPARSEMEM); here per world. */
@@ -191,7 +190,6 @@ void free_unref_page(struct context *cx, struct page *page);
 void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct per_cpu_pages *pcp);
 void drain_pages_zone(struct context *cx, struct zone *zone);
 void drain_zone_pages(struct context *cx, struct zone *zone, struct per_cpu_pages *pcp);
-void zone_pcp_setup(struct zone *zone);
 
 /* fastpath.c */
 struct page *__alloc_pages_nodemask(struct context *cx, gfp_t gfp, unsigned int order,
@@ -200,8 +198,6 @@ struct page *get_page_from_freelist(struct context *cx, gfp_t gfp_mask, unsigned
 				    int alloc_flags, const struct alloc_context *ac);
 bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			 int highest_zoneidx, unsigned int alloc_flags, long free_pages);
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags);
 unsigned int current_alloc_flags(const struct context *cx, gfp_t gfp_mask, unsigned int alloc_flags);
 struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest_zoneidx,
 				     const unsigned long *nodes);
