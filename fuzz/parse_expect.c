@@ -19,21 +19,10 @@ static const char probe_kinds[BF_NR_PROBES] = {
 #undef X
 };
 
-static int parse_cmp(const char *s)
-{
-	for (int i = 0; i < BF_NR_CMPS; i++)
-		if (!strcmp(s, bf_cmp_names[i]))
-			return i;
-	return -1;
-}
+static int parse_cmp(const char *s) { return bf_name_index(bf_cmp_names, BF_NR_CMPS, s); }
 
-int is_probe_keyword(const char *s)
-{
-	for (int k = 1; k < BF_NR_PROBES; k++)
-		if (!strcmp(s, probe_names[k]))
-			return 1;
-	return 0;
-}
+/* probe_names[0] is the handle form, not a keyword */
+int is_probe_keyword(const char *s) { return bf_name_index(probe_names + 1, BF_NR_PROBES - 1, s) >= 0; }
 
 int bf_probe_is_dump(enum bf_probe p)
 {
@@ -241,13 +230,13 @@ int parse_expect(struct parser *ps, struct bf_op *op)
 {
 	struct tok *t = ps->t;
 	struct bf_expect *e = &op->expect;
-	int probe = -1, words = 0, i;
+	int probe, words = 0, i;
 
 	if (ps->nt < 2)
 		return fail(ps, t[0].col, "expect what?");
-	for (int k = 1; k < BF_NR_PROBES; k++)
-		if (!strcmp(t[1].s, probe_names[k]))
-			probe = k;
+	probe = bf_name_index(probe_names + 1, BF_NR_PROBES - 1, t[1].s);
+	if (probe >= 0)
+		probe++;
 	e->zid = -1;
 	e->mt = -1;
 	if (probe < 0)

@@ -170,6 +170,7 @@ int bf_prog_parse_file(struct bf_prog *p, const char *path, char *err, size_t er
 int bf_page_field_by_name(const char *s, int *flagbit);
 int bf_pageflag_by_name(const char *s);  /* "PG_lru" -> bit, -1 */
 const char *bf_pageflag_name(int bit);
+int bf_name_index(const char *const *names, int n, const char *s);
 int bf_migratetype_by_name(const char *s);
 int bf_warn_by_name(const char *s);
 int bf_event_by_name(const char *s);

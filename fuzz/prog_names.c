@@ -34,13 +34,7 @@ static const char *const mt_names[] = {
 #undef X
 };
 
-int bf_pageflag_by_name(const char *s)
-{
-	for (int i = 0; i < NR_PAGEFLAG_NAMES; i++)
-		if (!strcmp(s, pageflag_names[i]))
-			return i;
-	return -1;
-}
+int bf_pageflag_by_name(const char *s) { return bf_name_index(pageflag_names, NR_PAGEFLAG_NAMES, s); }
 
 const char *bf_pageflag_name(int bit)
 {
@@ -57,26 +51,15 @@ int bf_page_field_by_name(const char *s, int *flagbit)
 	return *flagbit >= 0 ? PF_FLAG : -1;
 }
 
-int bf_migratetype_by_name(const char *s)
+/* bf_name_index - position of s in a name table, or -1. */
+int bf_name_index(const char *const *names, int n, const char *s)
 {
-	for (int i = 0; i < MIGRATE_TYPES; i++)
-		if (!strcmp(s, mt_names[i]))
+	for (int i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
 			return i;
 	return -1;
 }
 
-int bf_warn_by_name(const char *s)
-{
-	for (int i = 0; i < NR_WARN_SITES; i++)
-		if (!strcmp(s, bf_warn_names[i]))
-			return i;
-	return -1;
-}
-
-int bf_event_by_name(const char *s)
-{
-	for (int i = 0; i < NR_EVENT_KINDS; i++)
-		if (!strcmp(s, bf_event_names[i]))
-			return i;
-	return -1;
-}
+int bf_migratetype_by_name(const char *s) { return bf_name_index(mt_names, MIGRATE_TYPES, s); }
+int bf_warn_by_name(const char *s) { return bf_name_index(bf_warn_names, NR_WARN_SITES, s); }
+int bf_event_by_name(const char *s) { return bf_name_index(bf_event_names, NR_EVENT_KINDS, s); }
