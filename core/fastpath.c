@@ -141,16 +141,16 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
  * highatomic reserve first for ALLOC_HARDER.  A bad block is dropped and
  * the next one taken; the dropped block's pages stay counted as free.
  */
-static struct page *rmqueue(struct context *cx, struct zone *preferred_zone, struct zone *zone,
-			    unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags, int migratetype)
+/*
+ * rmqueue_buddy - the buddy route of rmqueue(), out of line only to keep the
+ * order-0 pcp route small (5.10.0 has it inline in rmqueue()).
+ */
+static __attribute__((noinline)) struct page *rmqueue_buddy(struct context *cx, struct zone *preferred_zone,
+							    struct zone *zone, unsigned int order, gfp_t gfp_flags,
+							    unsigned int alloc_flags, int migratetype)
 {
 	struct world *w = cx->w;
 	struct page *page;
-
-	if (order == 0 && ((alloc_flags & ALLOC_CMA) || migratetype != MIGRATE_MOVABLE)) {
-		page = rmqueue_pcplist(cx, preferred_zone, zone, gfp_flags, migratetype, alloc_flags);
-		goto out;
-	}
 
 	if ((gfp_flags & __GFP_NOFAIL) && order > 1)
 		bf_warn(w, WARN_NOFAIL_HIGH_ORDER, gfp_flags, order);
@@ -172,8 +172,22 @@ static struct page *rmqueue(struct context *cx, struct zone *preferred_zone, str
 	__count_vm_events(cx, PGALLOC_DMA + page_zonenum(page), 1L << order);
 	zone_statistics(cx, preferred_zone, zone);
 	local_irq_restore(cx);
+	return page;
+}
 
-out:
+static struct page *rmqueue(struct context *cx, struct zone *preferred_zone, struct zone *zone,
+			    unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags, int migratetype)
+{
+	struct page *page;
+
+	if (order == 0 && ((alloc_flags & ALLOC_CMA) || migratetype != MIGRATE_MOVABLE)) {
+		page = rmqueue_pcplist(cx, preferred_zone, zone, gfp_flags, migratetype, alloc_flags);
+	} else {
+		page = rmqueue_buddy(cx, preferred_zone, zone, order, gfp_flags, alloc_flags, migratetype);
+		if (!page)
+			return NULL;  /* the failed buddy route skips the boost check */
+	}
+
 	/* Separate test+clear to avoid unnecessary atomics */
 	if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK)) {
 		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);

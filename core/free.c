@@ -69,7 +69,7 @@ void free_the_page(struct context *cx, struct page *page, unsigned int order)
  */
 void __free_pages(struct world *w, int cpu, unsigned long pfn, unsigned int order)
 {
-	struct context cx = { w, cpu };
+	struct context cx = context_of(w, cpu);
 	struct page *page = pfn_to_page(w, pfn);
 
 	if (put_page_testzero(w, page))
@@ -116,7 +116,7 @@ static void mem_cgroup_uncharge(struct page *page)
  */
 void put_page(struct world *w, int cpu, unsigned long pfn)
 {
-	struct context cx = { w, cpu };
+	struct context cx = context_of(w, cpu);
 	struct page *page = compound_head(pfn_to_page(w, pfn));
 
 	if (!put_page_testzero(w, page))

@@ -12,19 +12,10 @@
 #include "internal.h"
 #include "debug.h"
 
-/*
- * gfp_zone - the highest zone an allocation may use.  (GFP_ZONE_BAD >> bit) & 1
- * would BUG() with CONFIG_DEBUG_VM; without it the slot of GFP_ZONE_TABLE is 0.
- */
-enum zone_type gfp_zone(struct world *w, gfp_t flags)
+/* gfp_zone_bad - the GFP_ZONE_BAD combinations gfp_zone() (internal.h) meets. */
+void gfp_zone_bad(struct world *w, gfp_t flags)
 {
-	unsigned int bit = flags & GFP_ZONEMASK;
-	enum zone_type z = (GFP_ZONE_TABLE >> (bit * GFP_ZONES_SHIFT)) &
-			   ((1u << GFP_ZONES_SHIFT) - 1);
-
-	if ((GFP_ZONE_BAD >> bit) & 1)
-		bf_warn(w, WARN_GFP_ZONE_BAD, flags, 0);
-	return z;
+	bf_warn(w, WARN_GFP_ZONE_BAD, flags, 0);
 }
 
 

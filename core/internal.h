@@ -89,9 +89,15 @@ struct world {
 struct context {
 	struct world *w;
 	int cpu;
+	struct cpu_state *pcpu;  /* &w->cpu[cpu], looked up once per call */
 };
 
-static inline struct cpu_state *this_cpu(const struct context *cx) { return &cx->w->cpu[cx->cpu]; }
+static inline struct context context_of(struct world *w, int cpu)
+{
+	return (struct context){ w, cpu, &w->cpu[cpu] };
+}
+
+static inline struct cpu_state *this_cpu(const struct context *cx) { return cx->pcpu; }
 static inline struct task_struct *current_task(const struct context *cx) { return this_cpu(cx)->current; }
 static inline int numa_node_id(const struct context *cx) { return this_cpu(cx)->nid; }
 
@@ -133,7 +139,21 @@ void bf_vm_bug(const char *cond, const char *file, int line) __attribute__((nore
 #endif
 
 /* gfp.c */
-enum zone_type gfp_zone(struct world *w, gfp_t flags);
+void gfp_zone_bad(struct world *w, gfp_t flags);
+
+/*
+ * gfp_zone - the highest zone an allocation may use.  A GFP_ZONE_BAD
+ * combination would BUG() with CONFIG_DEBUG_VM; without it the table slot
+ * holds 0 (ZONE_DMA).  The model records a WARN for it.
+ */
+static inline enum zone_type gfp_zone(struct world *w, gfp_t flags)
+{
+	unsigned int bit = flags & GFP_ZONEMASK;
+
+	if (__builtin_expect((GFP_ZONE_BAD >> bit) & 1, 0))
+		gfp_zone_bad(w, flags);
+	return (enum zone_type)((GFP_ZONE_TABLE >> (bit * GFP_ZONES_SHIFT)) & ((1u << GFP_ZONES_SHIFT) - 1));
+}
 /*
  * gfp_migratetype - MOVABLE and RECLAIMABLE together is a VM_WARN in 5.10 and
  * yields 3 (MIGRATE_HIGHATOMIC); callers in this model refuse it, see

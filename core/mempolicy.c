@@ -19,7 +19,7 @@ static unsigned long page_pfn_or_none(struct world *w, struct page *page)
 /* alloc_pages_current - interrupt context and __GFP_THISNODE use default_policy (local). */
 unsigned long alloc_pages(struct world *w, int cpu, gfp_t gfp, unsigned int order)
 {
-	struct context cx = { w, cpu };
+	struct context cx = context_of(w, cpu);
 	int nid = numa_node_id(&cx);
 
 	return page_pfn_or_none(w, __alloc_pages_nodemask(&cx, gfp, order, nid, NULL));
@@ -28,7 +28,7 @@ unsigned long alloc_pages(struct world *w, int cpu, gfp_t gfp, unsigned int orde
 /* alloc_pages_node - NUMA_NO_NODE means the CPU's node (numa_mem_id). */
 unsigned long alloc_pages_node(struct world *w, int cpu, int nid, gfp_t gfp, unsigned int order)
 {
-	struct context cx = { w, cpu };
+	struct context cx = context_of(w, cpu);
 
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id(&cx);

@@ -223,7 +223,7 @@ static void drain_pages(struct context *cx)
 /* drain_local_pages - this CPU, one zone or all populated zones. */
 void drain_local_pages(struct world *w, int cpu, int nid, int zone_idx)
 {
-	struct context cx = { w, cpu };
+	struct context cx = context_of(w, cpu);
 
 	if (zone_idx >= 0)
 		drain_pages_zone(&cx, &w->node[nid].node_zones[zone_idx]);

@@ -116,7 +116,7 @@ void refresh_zone_stat_thresholds(struct world *w)
  */
 int refresh_cpu_vm_stats(struct world *w, int cpu, bool do_pagesets)
 {
-	struct context cx = { w, cpu };
+	struct context cx = context_of(w, cpu);
 	int nid, zid, changes = 0;
 	struct zone *zone;
 

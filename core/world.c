@@ -275,8 +275,7 @@ struct world *world_create(const struct bf_topology *t, char *err, size_t errlen
 	world_memmap_init(w, t);
 
 	/* memblock_free_all: free ranges (present pfns), ascending, on the boot CPU */
-	cx.w = w;
-	cx.cpu = 0;
+	cx = context_of(w, 0);
 	for (unsigned long pfn = 0; pfn < w->max_pfn;) {
 		unsigned long end;
 
