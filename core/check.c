@@ -43,12 +43,6 @@
 /* what each pfn of the zone span was found to be */
 enum { PFN_NONE, PFN_FREE_HEAD, PFN_FREE_TAIL, PFN_PCP };
 
-static const char *const ck_mt_names[MIGRATE_TYPES] = {
-#define X(e, name, letter) [e] = name,
-	MIGRATE_TYPE_TABLE(X)
-#undef X
-};
-
 struct ck {
 	const struct world *w;
 	char *why;
@@ -142,13 +136,13 @@ static int check_free_block(struct ck *c, const struct page *page, unsigned int 
 
 	if (!PageBuddy(page))
 		return fail(c, "pfn 0x%lx on free list order %u %s without PageBuddy (page_type 0x%x)",
-			    pfn, order, ck_mt_names[mt], page->page_type);
+			    pfn, order, migratetype_names[mt], page->page_type);
 	if (buddy_order(page) != order)
 		return fail(c, "pfn 0x%lx on free list order %u %s has private %lu",
-			    pfn, order, ck_mt_names[mt], page->private);
+			    pfn, order, migratetype_names[mt], page->private);
 	if (page_ref_count(page) != 0)
 		return fail(c, "free pfn 0x%lx (order %u %s) has refcount %d",
-			    pfn, order, ck_mt_names[mt], page_ref_count(page));
+			    pfn, order, migratetype_names[mt], page_ref_count(page));
 	if (pfn & (nr - 1))
 		return fail(c, "free pfn 0x%lx not aligned to its order %u", pfn, order);
 	if (pfn < z->zone_start_pfn || pfn + nr > zone_end_pfn(z))
@@ -167,7 +161,7 @@ static int check_free_block(struct ck *c, const struct page *page, unsigned int 
 		unsigned char *st = &c->state[pfn + i - z->zone_start_pfn];
 		if (*st != PFN_NONE)
 			return fail(c, "free block 0x%lx order %u (%s) overlaps %s at pfn 0x%lx",
-				    pfn, order, ck_mt_names[mt],
+				    pfn, order, migratetype_names[mt],
 				    *st == PFN_FREE_HEAD ? "another free block head" : "another free block",
 				    pfn + i);
 		*st = i ? PFN_FREE_TAIL : PFN_FREE_HEAD;
@@ -195,7 +189,7 @@ static int check_free_lists(struct ck *c, unsigned long *free_pages)
 			const struct list_head *head = &area->free_list[mt];
 			const struct list_head *pos;
 			unsigned long n;
-			snprintf(what, sizeof(what), "free list order %u %s", order, ck_mt_names[mt]);
+			snprintf(what, sizeof(what), "free list order %u %s", order, migratetype_names[mt]);
 			if (check_list(c, head, z->spanned_pages, what, &n))
 				return 1;
 			for (pos = n ? head->next : head; pos != head; pos = pos->next) {
@@ -234,7 +228,7 @@ static int check_pcp(struct ck *c)
 			const struct list_head *head = &pcp->lists[l];
 			const struct list_head *pos;
 			unsigned long n;
-			snprintf(what, sizeof(what), "pcp cpu %d list %s", cpu, ck_mt_names[l]);
+			snprintf(what, sizeof(what), "pcp cpu %d list %s", cpu, migratetype_names[l]);
 			if (check_list(c, head, z->spanned_pages, what, &n))
 				return 1;
 			sum += n;

@@ -11,27 +11,6 @@
 #include <stdlib.h>
 #include "debug.h"
 
-const char *const bf_warn_names[NR_WARN_SITES] = {
-#define X(e, name, site) name,
-	WARN_SITE_TABLE(X)
-#undef X
-};
-const char *const bf_warn_sites[NR_WARN_SITES] = {
-#define X(e, name, site) site,
-	WARN_SITE_TABLE(X)
-#undef X
-};
-const char *const bf_event_names[NR_EVENT_KINDS] = {
-#define X(e, name) name,
-	EVENT_TABLE(X)
-#undef X
-};
-const char *const migratetype_names[MIGRATE_TYPES] = {
-#define X(e, name, letter) name,
-	MIGRATE_TYPE_TABLE(X)
-#undef X
-};
-
 void bf_warn(struct world *w, enum bf_warn_site site, gfp_t gfp, unsigned int order)
 {
 	spin_lock(&w->rec.lock);

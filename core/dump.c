@@ -21,24 +21,6 @@
 /* x86_64 SPARSEMEM: SECTION_SIZE_BITS 27, so 2^15 pages per memory section. */
 #define BF_PAGES_PER_SECTION (1UL << (27 - PAGE_SHIFT))
 
-static const char *const dump_mt_names[MIGRATE_TYPES] = {
-#define X(e, name, letter) [e] = name,
-	MIGRATE_TYPE_TABLE(X)
-#undef X
-};
-
-static const char *const dump_zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
-#define X(e, name) [e] = name,
-	ZONE_STAT_TABLE(X)
-#undef X
-};
-
-static const char *const dump_numa_stat_names[NR_VM_NUMA_STAT_ITEMS] = {
-#define X(e, name) [e] = name,
-	NUMA_STAT_TABLE(X)
-#undef X
-};
-
 /*
  * enum node_stat_item of 5.10 (CONFIG_SHADOW_CALL_STACK=n, so no
  * nr_shadow_call_stack), with the names vmstat_text gives them.  The model
@@ -66,8 +48,7 @@ _Static_assert(sizeof(dump_node_stat_names) / sizeof(dump_node_stat_names[0]) ==
 /* zone_names[] of page_alloc.c; free_area_init_core sets zone->name for every zone. */
 static const char *dump_zone_name(const struct zone *z, int zid)
 {
-	static const char *const names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
-	return z->name ? z->name : names[zid];
+	return z->name ? z->name : zone_names[zid];
 }
 
 /* walk_zones_in_node takes zone->lock around each print (nolock == false). */
@@ -126,7 +107,7 @@ static void showfree_print(FILE *f, const struct world *w, const pg_data_t *pgda
 {
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 		fprintf(f, "Node %4d, zone %8s, type %12s ", pgdat->node_id,
-			dump_zone_name(z, zid), dump_mt_names[mt]);
+			dump_zone_name(z, zid), migratetype_names[mt]);
 		for (int order = 0; order < MAX_ORDER; order++) {
 			const struct list_head *head = &z->free_area[order].free_list[mt];
 			const struct list_head *pos;
@@ -234,7 +215,7 @@ void bf_dump_pagetypeinfo(const struct world *w, FILE *f)
 		/* pagetypeinfo_showblockcount */
 		fprintf(f, "\n%-23s", "Number of blocks type ");
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			fprintf(f, "%12s ", dump_mt_names[mt]);
+			fprintf(f, "%12s ", migratetype_names[mt]);
 		fputc('\n', f);
 		walk_zones_in_node(f, w, pgdat, true, showblockcount_print);
 		/* pagetypeinfo_showmixedcount: CONFIG_PAGE_OWNER=n, prints nothing */
@@ -291,10 +272,10 @@ static void zoneinfo_print(FILE *f, const struct world *w, const pg_data_t *pgda
 	}
 
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		fprintf(f, "\n      %-12s %lu", dump_zone_stat_names[i],
+		fprintf(f, "\n      %-12s %lu", zone_stat_names[i],
 			zone_page_state(z, (enum zone_stat_item)i));
 	for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++)
-		fprintf(f, "\n      %-12s %lu", dump_numa_stat_names[i],
+		fprintf(f, "\n      %-12s %lu", numa_stat_names[i],
 			zone_numa_state_snapshot(z, (enum numa_stat_item)i));
 
 	fprintf(f, "\n  pagesets");

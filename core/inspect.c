@@ -8,8 +8,6 @@
 #include "internal.h"
 #include "vmstat.h"
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
-
 int bf_nr_nodes(const struct world *w) { return w->nr_nodes; }
 int bf_nr_cpus(const struct world *w) { return w->nr_cpus; }
 int bf_cpu_to_node(const struct world *w, int cpu) { return w->cpu[cpu].nid; }

@@ -88,6 +88,8 @@ typedef struct pglist_data {
 	struct world *world;
 } pg_data_t;
 
+extern const char *const zone_names[MAX_NR_ZONES];  /* core/names.c */
+
 static inline unsigned long zone_end_pfn(const struct zone *z) { return z->zone_start_pfn + z->spanned_pages; }
 static inline int zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {

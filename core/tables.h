@@ -23,7 +23,7 @@ enum migratetype {
 	MIGRATE_TYPES
 };
 #define MIGRATE_PCPTYPES MIGRATE_HIGHATOMIC
-extern const char *const migratetype_names[MIGRATE_TYPES];
+extern const char *const migratetype_names[MIGRATE_TYPES];  /* core/names.c */
 
 static inline int is_migrate_cma(int mt) { return mt == MIGRATE_CMA; }
 static inline int is_migrate_isolate(int mt) { return mt == MIGRATE_ISOLATE; }
@@ -56,6 +56,7 @@ enum zone_stat_item {
 #undef X
 	NR_VM_ZONE_STAT_ITEMS
 };
+extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
 
 #define NUMA_STAT_TABLE(X)                  \
 	X(NUMA_HIT, "numa_hit")             \
@@ -70,6 +71,7 @@ enum numa_stat_item {
 #undef X
 	NR_VM_NUMA_STAT_ITEMS
 };
+extern const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS];
 #define NUMA_STATS_THRESHOLD (0xffff - 2)
 
 /* The vm events the allocator counts (a subset of vm_event_item). */

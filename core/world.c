@@ -19,8 +19,6 @@
 #include <string.h>
 #include "internal.h"
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
-
 void bf_topology_default(struct bf_topology *t)
 {
 	memset(t, 0, sizeof(*t));

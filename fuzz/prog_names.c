@@ -28,12 +28,6 @@ static const char *const pageflag_names[] = {
 };
 #define NR_PAGEFLAG_NAMES ((int)(sizeof(pageflag_names) / sizeof(pageflag_names[0])))
 
-static const char *const mt_names[] = {
-#define X(e, name, letter) name,
-	MIGRATE_TYPE_TABLE(X)
-#undef X
-};
-
 int bf_pageflag_by_name(const char *s) { return bf_name_index(pageflag_names, NR_PAGEFLAG_NAMES, s); }
 
 const char *bf_pageflag_name(int bit)
@@ -60,6 +54,6 @@ int bf_name_index(const char *const *names, int n, const char *s)
 	return -1;
 }
 
-int bf_migratetype_by_name(const char *s) { return bf_name_index(mt_names, MIGRATE_TYPES, s); }
+int bf_migratetype_by_name(const char *s) { return bf_name_index(migratetype_names, MIGRATE_TYPES, s); }
 int bf_warn_by_name(const char *s) { return bf_name_index(bf_warn_names, NR_WARN_SITES, s); }
 int bf_event_by_name(const char *s) { return bf_name_index(bf_event_names, NR_EVENT_KINDS, s); }

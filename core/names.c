@@ -1,0 +1,45 @@
+/*
+ * names.c - the name tables of the closed sets, generated once from their
+ * X-macro tables: migratetypes (/proc/pagetypeinfo), zones (zone_names[] of
+ * page_alloc.c), zone and NUMA counters (vmstat_text), WARN sites, events.
+ * Dumps, the checker, the inspection API and the program format use these.
+ */
+#include "internal.h"
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+#define X(e, name, letter) [e] = name,
+	MIGRATE_TYPE_TABLE(X)
+#undef X
+};
+
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
+
+const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
+#define X(e, name) [e] = name,
+	ZONE_STAT_TABLE(X)
+#undef X
+};
+
+const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS] = {
+#define X(e, name) [e] = name,
+	NUMA_STAT_TABLE(X)
+#undef X
+};
+
+const char *const bf_warn_names[NR_WARN_SITES] = {
+#define X(e, name, site) name,
+	WARN_SITE_TABLE(X)
+#undef X
+};
+
+const char *const bf_warn_sites[NR_WARN_SITES] = {
+#define X(e, name, site) site,
+	WARN_SITE_TABLE(X)
+#undef X
+};
+
+const char *const bf_event_names[NR_EVENT_KINDS] = {
+#define X(e, name) name,
+	EVENT_TABLE(X)
+#undef X
+};
