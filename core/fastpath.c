@@ -116,9 +116,16 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 
 	/* Fast check for order-0 only; note the unsigned comparison (5.10 quirk). */
 	if (!order) {
-		long fast_free = free_pages - __zone_watermark_unusable_free(z, 0, alloc_flags);
+		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
+		long fast_free = free_pages - reserved;
 
 		testcase(fast_free < 0);  /* passes: compared as unsigned long */
+		/*
+		 * Upstream fix f27ce0e14088 (off in 5.10.0): a reserve larger than
+		 * the free count leaves nothing usable instead of going negative.
+		 */
+		if (z->zone_pgdat->world->fixes & BF_FIX(BF_FIX_WMARK_FAST_NEGATIVE))
+			fast_free = free_pages - (reserved < free_pages ? reserved : free_pages);
 
 		if ((unsigned long)fast_free > mark + (unsigned long)READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 			return true;

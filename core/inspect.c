@@ -253,3 +253,4 @@ int bf_zonelist(const struct world *w, int nid, int nofallback, int out_nid[], i
 
 int bf_min_free_kbytes(const struct world *w) { return w->min_free_kbytes; }
 bool bf_mobility_grouping_disabled(const struct world *w) { return w->page_group_by_mobility_disabled; }
+unsigned int bf_fixes(const struct world *w) { return w->fixes; }

@@ -86,6 +86,7 @@ int bf_zonelist(const struct world *w, int nid, int nofallback, int out_nid[], i
 /* World-level settings as 5.10 holds them. */
 int bf_min_free_kbytes(const struct world *w);
 bool bf_mobility_grouping_disabled(const struct world *w);
+unsigned int bf_fixes(const struct world *w);  /* BF_FIX_* bits in force */
 
 /* /proc dumps in the exact 5.10 formats. */
 void bf_dump_buddyinfo(const struct world *w, FILE *f);

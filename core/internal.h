@@ -81,6 +81,7 @@ struct world {
 	enum zone_type policy_zone;
 	unsigned long totalreserve_pages;
 	int node_load[BF_MAX_NODES];
+	unsigned int fixes;       /* BF_FIX_* (model options: upstream fixes) */
 
 	struct bf_records rec;    /* WARNs, bad pages, events */
 };

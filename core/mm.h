@@ -49,7 +49,28 @@ struct bf_topology {
 	long watermark_boost_factor;     /* 15000 */
 	long lowmem_reserve_ratio[MAX_NR_ZONES]; /* 256 256 32 0 */
 	long percpu_pagelist_fraction;   /* 0 */
+	unsigned int fixes;              /* BF_FIX_* bits: upstream fixes applied (0 = 5.10.0) */
 };
+
+/*
+ * Fixes made upstream after v5.10.0 to places where 5.10.0 breaks its own
+ * contract (docs/known-upstream.md).  Off by default: the model is 5.10.0 as
+ * released; a topology line `fix NAME` turns one on.
+ * X(enum, name, upstream commit)
+ */
+#define BF_FIX_TABLE(X)                                                            \
+	X(BF_FIX_WMARK_FAST_NEGATIVE, "watermark-fast-negative",                 \
+	  "f27ce0e14088 page_alloc: consider highatomic reserve in watermark fast (v5.19)")
+
+enum bf_fix {
+#define X(e, name, commit) e,
+	BF_FIX_TABLE(X)
+#undef X
+	BF_NR_FIXES
+};
+#define BF_FIX(f) (1u << (f))
+extern const char *const bf_fix_names[BF_NR_FIXES];
+extern const char *const bf_fix_commits[BF_NR_FIXES];
 
 /* Fill a topology with the defaults: one node, 2 CPUs, DMA 8 + DMA32 16 + Normal 32 pageblocks. */
 void bf_topology_default(struct bf_topology *t);

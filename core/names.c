@@ -1,7 +1,8 @@
 /*
  * names.c - the name tables of the closed sets, generated once from their
  * X-macro tables: migratetypes (/proc/pagetypeinfo), zones (zone_names[] of
- * page_alloc.c), zone and NUMA counters (vmstat_text), WARN sites, events.
+ * page_alloc.c), zone and NUMA counters (vmstat_text), WARN sites, events,
+ * upstream fixes.
  * Dumps, the checker, the inspection API and the program format use these.
  */
 #include "internal.h"
@@ -41,5 +42,17 @@ const char *const bf_warn_sites[NR_WARN_SITES] = {
 const char *const bf_event_names[NR_EVENT_KINDS] = {
 #define X(e, name) name,
 	EVENT_TABLE(X)
+#undef X
+};
+
+const char *const bf_fix_names[BF_NR_FIXES] = {
+#define X(e, name, commit) name,
+	BF_FIX_TABLE(X)
+#undef X
+};
+
+const char *const bf_fix_commits[BF_NR_FIXES] = {
+#define X(e, name, commit) commit,
+	BF_FIX_TABLE(X)
 #undef X
 };

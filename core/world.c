@@ -237,6 +237,7 @@ struct world *world_create(const struct bf_topology *t, char *err, size_t errlen
 	w->nr_nodes = t->nr_nodes;
 	w->nr_cpus = t->nr_cpus;
 	w->nr_holes = t->nr_holes;
+	w->fixes = t->fixes & (BF_FIX(BF_NR_FIXES) - 1);
 	memcpy(w->hole, t->hole, sizeof(w->hole));
 	spin_lock_init(&w->rec.lock);
 	w->gfp_allowed_mask = __GFP_BITS_MASK;

@@ -28,7 +28,7 @@ static const struct { const char *name; unsigned int flag; } pf_names[] = {
 int is_topology_keyword(const char *s)
 {
 	return !strcmp(s, "node") || !strcmp(s, "zone") || !strcmp(s, "distance") ||
-	       !strcmp(s, "hole") || !strcmp(s, "sysctl");
+	       !strcmp(s, "hole") || !strcmp(s, "sysctl") || !strcmp(s, "fix");
 }
 
 /* cpu list items: "3" or "0-3" */
@@ -209,6 +209,18 @@ int parse_topology_line(struct parser *ps)
 
 	if (!strcmp(tk[0].s, "sysctl"))
 		return topo_sysctl(ps);
+	if (!strcmp(tk[0].s, "fix")) {
+		int f;
+
+		if (ps->nt != 2)
+			return fail(ps, tk[0].col, "usage: fix NAME (an upstream fix: %s%s)", bf_fix_names[0],
+				    BF_NR_FIXES > 1 ? ", ..." : "");
+		f = bf_name_index(bf_fix_names, BF_NR_FIXES, tk[1].s);
+		if (f < 0)
+			return fail(ps, tk[1].col, "unknown fix '%s'", tk[1].s);
+		t->fixes |= BF_FIX(f);
+		return 0;
+	}
 	ps->saw_topology = 1;
 	if (!strcmp(tk[0].s, "node"))
 		return topo_node(ps);
