@@ -45,6 +45,7 @@ void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, 
 
 	list_add(&page->lru, &area->free_list[mt]);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
+	zone->list_seq++;
 }
 
 /* Used for pages which are on another list: nr_free unchanged. */
@@ -54,11 +55,13 @@ void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int or
 
 	list_add_tail(&page->lru, &area->free_list[mt]);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
+	zone->list_seq++;
 }
 
 void move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int mt)
 {
 	list_move_tail(&page->lru, &zone->free_area[order].free_list[mt]);
+	zone->list_seq++;
 }
 
 /* del_page_from_free_list - also clears the reported mark, PageBuddy and private. */
@@ -69,6 +72,7 @@ void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int 
 	__ClearPageBuddy(page);
 	page->private = 0;
 	WRITE_ONCE(zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1);
+	zone->list_seq++;
 }
 
 /*

@@ -92,8 +92,20 @@ static bool lru_is_page(const struct world *w, const struct list_head *e, unsign
  * page's lru, its prev must be the entry before it, and after at most limit
  * entries the walk must be back at the head.  Returns 0 and the length, or 1.
  */
+/*
+ * The list's name is "fmt" formatted with (a, b), e.g. "free list order %d %s";
+ * it is only formatted when the list is broken (this runs after every op in
+ * debug builds).
+ */
+#define LIST_FAIL(c, fmt, a, b, msg, ...)                                        \
+	({                                                                       \
+		char what_[64];                                                  \
+		snprintf(what_, sizeof(what_), fmt, a, b);                       \
+		fail(c, "%s: " msg, what_, __VA_ARGS__);                         \
+	})
+
 static int check_list(struct ck *c, const struct list_head *head, unsigned long limit,
-		      const char *what, unsigned long *lenp)
+		      const char *fmt, int a, const char *b, unsigned long *lenp)
 {
 	const struct list_head *prev = head, *pos = head->next;
 	unsigned long n = 0, pfn;
@@ -105,19 +117,19 @@ static int check_list(struct ck *c, const struct list_head *head, unsigned long 
 	}
 	while (pos != head) {
 		if (!pos)
-			return fail(c, "%s: NULL next after %lu entries", what, n);
+			return LIST_FAIL(c, fmt, a, b, "NULL next after %lu entries", n);
 		if (!lru_is_page(c->w, pos, &pfn))
-			return fail(c, "%s: entry %lu (%p) is not a page of mem_map", what, n, (const void *)pos);
+			return LIST_FAIL(c, fmt, a, b, "entry %lu is not a page of mem_map", n);
 		if (pos->prev != prev)
-			return fail(c, "%s: entry %lu (pfn 0x%lx): next->prev != self", what, n, pfn);
+			return LIST_FAIL(c, fmt, a, b, "entry %lu (pfn 0x%lx): next->prev != self", n, pfn);
 		if (++n > limit)
-			return fail(c, "%s: more than %lu entries (cycle, or pages not of this "
-				    "zone's span)", what, limit);
+			return LIST_FAIL(c, fmt, a, b, "more than %lu entries (cycle, or pages not of this "
+					 "zone's span)", limit);
 		prev = pos;
 		pos = pos->next;
 	}
 	if (head->prev != prev)
-		return fail(c, "%s: head->prev is not the last entry (%lu entries)", what, n);
+		return LIST_FAIL(c, fmt, a, b, "head->prev is not the last entry (%lu entries)", n);
 	*lenp = n;
 	return 0;
 }
@@ -179,7 +191,6 @@ static int check_free_block(struct ck *c, const struct page *page, unsigned int 
 static int check_free_lists(struct ck *c, unsigned long *free_pages)
 {
 	const struct zone *z = c->z;
-	char what[64];
 
 	*free_pages = 0;
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
@@ -189,8 +200,8 @@ static int check_free_lists(struct ck *c, unsigned long *free_pages)
 			const struct list_head *head = &area->free_list[mt];
 			const struct list_head *pos;
 			unsigned long n;
-			snprintf(what, sizeof(what), "free list order %u %s", order, migratetype_names[mt]);
-			if (check_list(c, head, z->spanned_pages, what, &n))
+			if (check_list(c, head, z->spanned_pages, "free list order %d %s", (int)order,
+				       migratetype_names[mt], &n))
 				return 1;
 			for (pos = n ? head->next : head; pos != head; pos = pos->next) {
 				if (check_free_block(c, list_entry(pos, struct page, lru), order, mt))
@@ -212,7 +223,6 @@ static int check_pcp(struct ck *c)
 {
 	const struct zone *z = c->z;
 	const struct world *w = c->w;
-	char what[64];
 
 	if (!z->pageset) {
 		if (populated_zone(z))
@@ -228,8 +238,7 @@ static int check_pcp(struct ck *c)
 			const struct list_head *head = &pcp->lists[l];
 			const struct list_head *pos;
 			unsigned long n;
-			snprintf(what, sizeof(what), "pcp cpu %d list %s", cpu, migratetype_names[l]);
-			if (check_list(c, head, z->spanned_pages, what, &n))
+			if (check_list(c, head, z->spanned_pages, "pcp cpu %d list %s", cpu, migratetype_names[l], &n))
 				return 1;
 			sum += n;
 			for (pos = n ? head->next : head; pos != head; pos = pos->next) {
@@ -237,24 +246,24 @@ static int check_pcp(struct ck *c)
 				unsigned long pfn = page_to_pfn(w, page);
 				unsigned long idx = page->index;
 				if (!zone_spans_pfn(z, pfn) || page_zone_id(page) != want_zone_id(c))
-					return fail(c, "%s: pfn 0x%lx (node %d zone %u) is not of this zone",
-						    what, pfn, page_to_nid(page), page_zonenum(page));
+					return LIST_FAIL(c, "pcp cpu %d list %s", cpu, migratetype_names[l], "pfn 0x%lx (node %d zone %u) is not of this zone",
+						    pfn, page_to_nid(page), page_zonenum(page));
 				unsigned char *st = &c->state[pfn - z->zone_start_pfn];
 				if (*st != PFN_NONE)
-					return fail(c, "%s: pfn 0x%lx is also %s", what, pfn,
+					return LIST_FAIL(c, "pcp cpu %d list %s", cpu, migratetype_names[l], "pfn 0x%lx is also %s", pfn,
 						    *st == PFN_PCP ? "on a pcp list" : "in a free block");
 				*st = PFN_PCP;
 				if (page_ref_count(page) != 0)
-					return fail(c, "%s: pfn 0x%lx has refcount %d", what, pfn,
+					return LIST_FAIL(c, "pcp cpu %d list %s", cpu, migratetype_names[l], "pfn 0x%lx has refcount %d", pfn,
 						    page_ref_count(page));
 				if (PageBuddy(page))
-					return fail(c, "%s: pfn 0x%lx has PageBuddy", what, pfn);
+					return LIST_FAIL(c, "pcp cpu %d list %s", cpu, migratetype_names[l], "pfn 0x%lx has PageBuddy", pfn);
 				if (idx == MIGRATE_ISOLATE)
-					return fail(c, "%s: pfn 0x%lx has index ISOLATE", what, pfn);
+					return LIST_FAIL(c, "pcp cpu %d list %s", cpu, migratetype_names[l], "pfn 0x%lx has index ISOLATE", pfn);
 				if (idx != (unsigned long)l &&
 				    !(l == MIGRATE_MOVABLE &&
 				      (idx == MIGRATE_HIGHATOMIC || idx == MIGRATE_CMA)))
-					return fail(c, "%s: pfn 0x%lx has index %lu", what, pfn, idx);
+					return LIST_FAIL(c, "pcp cpu %d list %s", cpu, migratetype_names[l], "pfn 0x%lx has index %lu", pfn, idx);
 			}
 		}
 		if ((unsigned long)pcp->count != sum)
@@ -328,8 +337,8 @@ int bf_check_world(const struct world *w, char *why, size_t len)
 	if (w->nr_nodes < 1 || w->nr_nodes > BF_MAX_NODES || w->nr_cpus < 1 ||
 	    w->nr_cpus > BF_MAX_CPUS || !w->mem_map) {
 		if (why && len)
-			snprintf(why, len, "world: bad shape (nodes %d, cpus %d, mem_map %p)",
-				 w->nr_nodes, w->nr_cpus, (const void *)w->mem_map);
+			snprintf(why, len, "world: bad shape (nodes %d, cpus %d, mem_map %s)",
+				 w->nr_nodes, w->nr_cpus, w->mem_map ? "present" : "NULL");
 		return 1;
 	}
 

@@ -254,3 +254,14 @@ int bf_zonelist(const struct world *w, int nid, int nofallback, int out_nid[], i
 int bf_min_free_kbytes(const struct world *w) { return w->min_free_kbytes; }
 bool bf_mobility_grouping_disabled(const struct world *w) { return w->page_group_by_mobility_disabled; }
 unsigned int bf_fixes(const struct world *w) { return w->fixes; }
+
+unsigned long bf_zone_list_seq(const struct world *w, int nid, int zid)
+{
+	const struct zone *z = &w->node[nid].node_zones[zid];
+	unsigned long seq = z->list_seq;
+
+	if (z->pageset)
+		for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+			seq += z->pageset[cpu].pcp.seq;
+	return seq;
+}

@@ -66,6 +66,13 @@ unsigned long bf_free_list_len(const struct world *w, int nid, int zid, unsigned
 typedef void (*bf_free_block_fn)(void *arg, unsigned int order, int mt, unsigned long pfn);
 void bf_walk_free_lists(const struct world *w, int nid, int zid, bf_free_block_fn fn, void *arg);
 
+/*
+ * A number that changes whenever a free list or pcp list of the zone changes
+ * (model instrumentation, not in 5.10): an oracle may skip re-checking a zone
+ * whose number did not move.
+ */
+unsigned long bf_zone_list_seq(const struct world *w, int nid, int zid);
+
 struct bf_pcp_info { int count, high, batch; int stat_threshold; };
 void bf_pcp_info(const struct world *w, int cpu, int nid, int zid, struct bf_pcp_info *out);
 typedef void (*bf_pcp_page_fn)(void *arg, int list, unsigned long pfn, unsigned long index);

@@ -25,6 +25,7 @@ struct per_cpu_pages {
 	int high;   /* high watermark, emptying needed */
 	int batch;  /* chunk size for buddy add/remove */
 	struct list_head lists[MIGRATE_PCPTYPES];
+	unsigned long seq;  /* model instrumentation, not in 5.10: bumped on every list change */
 };
 
 struct per_cpu_pageset {
@@ -55,6 +56,7 @@ struct zone {
 	unsigned long nr_isolate_pageblock;
 	int initialized;
 	spinlock_t lock;
+	unsigned long list_seq;  /* model instrumentation, not in 5.10: bumped under lock on every free-list change */
 	struct free_area free_area[MAX_ORDER];
 	unsigned long flags;
 	unsigned long percpu_drift_mark;

@@ -60,12 +60,14 @@ static struct page *__rmqueue_pcplist(struct context *cx, struct zone *zone, int
 				     migratetype, alloc_flags);
 
 		WRITE_ONCE(pcp->count, pcp->count + n);
+		pcp->seq++;
 		if (list_empty(list))
 			return NULL;
 	}
 	page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	WRITE_ONCE(pcp->count, pcp->count - 1);
+	pcp->seq++;
 	return page;
 }
 
@@ -122,6 +124,7 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 
 			list_del(&page->lru);
 			WRITE_ONCE(pcp->count, pcp->count - 1);
+			pcp->seq++;
 			if (bulkfree_pcp_prepare(w, page))
 				continue;  /* bad page: leaked, but the loop test still runs */
 			list_add_tail(&page->lru, &head);
@@ -176,6 +179,7 @@ void free_unref_page(struct context *cx, struct page *page)
 	pcp = &zone->pageset[cx->cpu].pcp;
 	list_add(&page->lru, &pcp->lists[migratetype]);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
+	pcp->seq++;
 	if (pcp->count >= READ_ONCE(pcp->high))
 		free_pcppages_bulk(cx, zone, READ_ONCE(pcp->batch), pcp);
 out:

@@ -78,6 +78,18 @@ static int hole_at(const struct bf_topology *t, unsigned long pfn)
 	return 0;
 }
 
+/* Pages of [start, end) inside holes (holes may overlap each other). */
+static unsigned long hole_pages(const struct bf_topology *t, unsigned long start, unsigned long end)
+{
+	unsigned long n = 0;
+
+	if (!t->nr_holes)
+		return 0;
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		n += hole_at(t, pfn);
+	return n;
+}
+
 static void set_page_links(struct page *page, int zone, int nid)
 {
 	page->flags &= ~((ZONES_MASK << ZONES_PGSHIFT) | (NODES_MASK << NODES_PGSHIFT));
@@ -154,8 +166,7 @@ static void world_layout(struct world *w, const struct bf_topology *t)
 			zone->name = zone_names[z];
 			zone->zone_start_pfn = size ? pfn : 0;
 			zone->spanned_pages = size;
-			for (unsigned long p = pfn; p < pfn + size; p++)
-				zone->present_pages += !hole_at(t, p);
+			zone->present_pages = size - hole_pages(t, pfn, pfn + size);
 			spin_lock_init(&zone->lock);
 			pfn += size;
 			if (zone->present_pages)
@@ -174,7 +185,8 @@ static int world_alloc(struct world *w)
 	int nid, zid;
 	struct zone *zone;
 
-	w->mem_map = calloc(w->memmap_pfns, sizeof(struct page));
+	/* every struct page is initialised by world_memmap_init: no need to zero twice */
+	w->mem_map = malloc(w->memmap_pfns * sizeof(struct page));
 	w->pageblock_flags = calloc(w->memmap_pfns / pageblock_nr_pages * NR_PAGEBLOCK_BITS / 64 + 1,
 				    sizeof(unsigned long));
 	if (!w->mem_map || !w->pageblock_flags)
@@ -203,20 +215,24 @@ static void world_memmap_init(struct world *w, const struct bf_topology *t)
 	int nid, zid;
 	struct zone *zone;
 
-	for (unsigned long pfn = 0; pfn < w->memmap_pfns; pfn++) {
+	/*
+	 * Holes and the tail past max_pfn are init_unavailable_range pages
+	 * (zone 0, node 0, reserved); zone pages get their links.  One pass,
+	 * the same result as initialising everything and then the zones.
+	 */
+	for (unsigned long pfn = w->max_pfn; pfn < w->memmap_pfns; pfn++) {
 		init_single_page(&w->mem_map[pfn], 0, 0);
 		__SetPageFlag(&w->mem_map[pfn], PG_reserved);
 	}
 	for_each_zone_of_world(w, nid, zid, zone) {
 		for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn++) {
 			struct page *page = &w->mem_map[pfn];
+			int hole = t->nr_holes && hole_at(t, pfn);
 
-			if (hole_at(t, pfn))
-				continue;
-			init_single_page(page, zid, nid);
+			init_single_page(page, hole ? 0 : zid, hole ? 0 : nid);
 			/* memblock reserves the range until it is released */
 			__SetPageFlag(page, PG_reserved);
-			if (!(pfn & (pageblock_nr_pages - 1)))
+			if (!hole && !(pfn & (pageblock_nr_pages - 1)))
 				set_pageblock_migratetype(w, page, MIGRATE_MOVABLE);
 		}
 	}
