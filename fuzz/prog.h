@@ -9,6 +9,8 @@
 #define BF_FUZZ_PROG_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include "core/mm.h"
 
 /* X(enum, keyword) */
@@ -165,6 +167,42 @@ void bf_prog_free(struct bf_prog *p);
  */
 int bf_prog_parse(struct bf_prog *p, const char *name, const char *text, char *err, size_t errlen);
 int bf_prog_parse_file(struct bf_prog *p, const char *path, char *err, size_t errlen);
+
+/* Print as .bfp text that parses back to the same program (fuzz/prog_print.c). */
+int bf_prog_print(const struct bf_prog *p, FILE *f);
+/* Two programs are the same program (topology and ops). */
+int bf_prog_equal(const struct bf_prog *a, const struct bf_prog *b);
+/*
+ * The binary encoding for fuzzers (fuzz/prog_bin.c, docs/binary-format.md).
+ * Decoding is total: any bytes give a valid program (0); encode returns the
+ * size written, 0 if the program has no binary form or cap is too small.
+ */
+size_t bf_prog_encode(const struct bf_prog *p, uint8_t *buf, size_t cap);
+int bf_prog_decode(struct bf_prog *p, const uint8_t *data, size_t size);
+/*
+ * The folding encoder (the mutator's): any program, valid or not, becomes the
+ * nearest program the format can say -- ops naming a handle that is not live
+ * pick a live one or are dropped, values are folded into range, expect/dump
+ * ops are left out, and the ops stop at the last one that fits in cap.  0 only
+ * if not even the topology fits.
+ */
+size_t bf_prog_encode_fold(const struct bf_prog *p, uint8_t *buf, size_t cap);
+/* Empty the program for reuse, keeping its buffers (bf_prog_decode does this itself). */
+void bf_prog_reset(struct bf_prog *p);
+/* Same program; names = 0 compares handles by index rather than by name. */
+int bf_prog_equal_ex(const struct bf_prog *a, const struct bf_prog *b, int names);
+/* The program as .bfp text (malloc'd, NUL-terminated), or NULL. */
+char *bf_prog_to_text(const struct bf_prog *p);
+
+/* Limits and tables of the binary format (docs/binary-format.md). */
+#define BF_BIN_MAX_OPS 256
+#define BF_BIN_MAX_HANDLES 64
+#define BF_BIN_MAX_PAGEBLOCKS 64      /* the whole world, so that a run stays fast */
+#define BF_BIN_MAX_EXACT_SIZE (PAGE_SIZE << (MAX_ORDER - 1))
+#define BF_BIN_NR_GFP_BASE 16
+#define BF_BIN_NR_GFP_MOD 12
+extern const gfp_t bf_bin_gfp_base[BF_BIN_NR_GFP_BASE];
+extern const gfp_t bf_bin_gfp_mod[BF_BIN_NR_GFP_MOD];
 
 /* Look-ups shared by the parser, printer and reports. */
 int bf_page_field_by_name(const char *s, int *flagbit);
