@@ -12,12 +12,58 @@ int bf_exec_fail(struct bf_exec *x, enum bf_exec_status st, const char *fmt, ...
 {
 	va_list ap;
 
+	if (st == BF_EXEC_BAD_PROGRAM && x->o->lenient && x->op) {
+		x->skip = 1;   /* a binary program's op that cannot apply: skipped */
+		return -1;
+	}
 	va_start(ap, fmt);
 	vsnprintf(x->r->msg, sizeof(x->r->msg), fmt, ap);
 	va_end(ap);
 	x->r->status = st;
 	x->r->line = x->op ? x->op->line : 0;
 	return -1;
+}
+
+void bf_exec_before(struct bf_exec *x, const struct bf_oracle_op *oop)
+{
+	if (x->oracle)
+		bf_oracle_before(x->oracle, x->w, oop);
+}
+
+int bf_exec_after(struct bf_exec *x, struct bf_oracle_op *oop)
+{
+	if (!x->oracle || !bf_oracle_after(x->oracle, x->w, oop, &x->r->div))
+		return 0;
+	x->r->div_op = x->op_index;
+	return bf_exec_fail(x, BF_EXEC_DIVERGENCE, "DIVERGENCE: %s in %s (%s)", x->r->div.name,
+			    bf_op_names[x->op->kind], x->r->div.detail);
+}
+
+/* Shorthands for the oracle ops the executor's world calls stand for. */
+static struct bf_oracle_op oop_of(enum bf_oop_kind kind, int cpu, unsigned long pfn, unsigned int order)
+{
+	return (struct bf_oracle_op){ .kind = kind, .cpu = cpu, .pfn = pfn, .order = order,
+				      .nid = NUMA_NO_NODE, .zid = -1 };
+}
+
+static int free_pages_checked(struct bf_exec *x, int cpu, unsigned long pfn, unsigned int order)
+{
+	struct bf_oracle_op oop = oop_of(BF_OOP_FREE_PAGES, cpu, pfn, order);
+
+	bf_exec_before(x, &oop);
+	__free_pages(x->w, cpu, pfn, order);
+	return bf_exec_after(x, &oop);
+}
+
+static int poke_checked(struct bf_exec *x, unsigned long pfn, int field, unsigned long value)
+{
+	struct bf_oracle_op oop = oop_of(BF_OOP_POKE, 0, pfn, 0);
+
+	oop.field = field;
+	oop.value = value;
+	bf_exec_before(x, &oop);
+	page_poke(x->w, pfn, field, value);
+	return bf_exec_after(x, &oop);
 }
 
 static void hash_mix(struct bf_exec *x, unsigned long v)
@@ -146,7 +192,8 @@ static void trace(struct bf_exec *x, const char *fmt, ...)
 static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 {
 	struct bf_hstate *h = &x->h[op->handle];
-	char gfps[256];
+	struct bf_oracle_op oop;
+	char gfps[256] = "";
 	int nid, zid;
 
 	if (h->kind != H_EMPTY && h->kind != H_FAILED)
@@ -157,6 +204,12 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 	if (op->has_node && op->nid >= bf_nr_nodes(x->w))
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", op->nid);
 	memset(h, 0, sizeof(*h));
+	oop = oop_of(op->kind == BF_OP_ALLOC_EXACT ? BF_OOP_ALLOC_EXACT : BF_OOP_ALLOC, op->cpu, NO_PFN, op->order);
+	oop.gfp = op->gfp;
+	oop.size = op->size;
+	if (op->has_node)
+		oop.nid = op->nid;
+	bf_exec_before(x, &oop);
 	if (op->kind == BF_OP_ALLOC_EXACT) {
 		unsigned long used = (op->size + PAGE_SIZE - 1) / PAGE_SIZE;
 
@@ -172,12 +225,17 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 		h->order = op->order;
 		h->compound = op->order > 0 && (op->gfp & __GFP_COMP);
 		h->kind = H_BLOCK;
-		if (h->pfn != NO_PFN && op->lru)
-			page_poke(x->w, h->pfn, POKE_FLAGS_SET, 1UL << PG_lru);
 	}
+	oop.pfn = h->pfn;
+	if (bf_exec_after(x, &oop))
+		return -1;
+	if (h->kind == H_BLOCK && h->pfn != NO_PFN && op->lru &&
+	    poke_checked(x, h->pfn, POKE_FLAGS_SET, 1UL << PG_lru))
+		return -1;
 	h->refs = 1;
 	hash_mix(x, h->pfn);
-	gfp_format(op->gfp, gfps, sizeof(gfps));
+	if (x->o->trace)
+		gfp_format(op->gfp, gfps, sizeof(gfps));
 	if (h->pfn == NO_PFN) {
 		h->kind = H_FAILED;
 		trace(x, "%s %s order=%u gfp=%s cpu=%d -> NULL", bf_op_names[op->kind], hname(x, op->handle),
@@ -197,15 +255,17 @@ static int op_free(struct bf_exec *x, const struct bf_op *op)
 	if (live_handle(x, op, &h) || check_cpu(x, op->cpu))
 		return -1;
 	if (op->piece >= 0) {
-		__free_pages(x->w, op->cpu, h->pfn + (unsigned long)op->piece, 0);
 		piece_set(h, (unsigned long)op->piece, 0);
-		trace(x, "free %s.%d (pfn 0x%lx)", hname(x, op->handle), op->piece, h->pfn + (unsigned long)op->piece);
 		if (!pieces_left(h))
 			h->kind = H_EMPTY;
+		if (free_pages_checked(x, op->cpu, h->pfn + (unsigned long)op->piece, 0))
+			return -1;
+		trace(x, "free %s.%d (pfn 0x%lx)", hname(x, op->handle), op->piece, h->pfn + (unsigned long)op->piece);
 		return 0;
 	}
 	if (h->kind == H_BLOCK) {
-		__free_pages(x->w, op->cpu, h->pfn, h->order);
+		unsigned int order = h->order;
+
 		trace(x, "free %s (pfn 0x%lx order %u, refs %d)", hname(x, op->handle), h->pfn, h->order, h->refs);
 		if (--h->refs == 0) {
 			h->kind = H_EMPTY;
@@ -213,43 +273,52 @@ static int op_free(struct bf_exec *x, const struct bf_op *op)
 			/* __free_pages freed everything but page[0] to the other holder */
 			h->order = 0;
 		}
-		return 0;
+		return free_pages_checked(x, op->cpu, h->pfn, order);
 	}
 	trace(x, "free %s (pieces of pfn 0x%lx)", hname(x, op->handle), h->pfn);
 	if (h->kind == H_EXACT && exact_intact(h)) {
+		struct bf_oracle_op oop = oop_of(BF_OOP_FREE_EXACT, op->cpu, h->pfn, h->order);
+
+		oop.size = h->size;
+		h->kind = H_EMPTY;
+		bf_exec_before(x, &oop);
 		free_pages_exact(x->w, op->cpu, h->pfn, h->size);
-	} else {
-		for (unsigned long i = 0; i < (1UL << h->order); i++)
-			if (piece_alive(h, i))
-				__free_pages(x->w, op->cpu, h->pfn + i, 0);
+		return bf_exec_after(x, &oop);
 	}
 	h->kind = H_EMPTY;
+	for (unsigned long i = 0; i < (1UL << h->order); i++)
+		if (piece_alive(h, i) && free_pages_checked(x, op->cpu, h->pfn + i, 0))
+			return -1;
 	return 0;
 }
 
 static int op_refs(struct bf_exec *x, const struct bf_op *op)
 {
+	struct bf_oracle_op oop;
 	struct bf_hstate *h;
 
 	if (live_handle(x, op, &h) || check_cpu(x, op->cpu))
 		return -1;
 	if (op->piece >= 0 || h->kind != H_BLOCK)
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "%s takes a whole, unsplit handle", bf_op_names[op->kind]);
+	oop = oop_of(op->kind == BF_OP_GET ? BF_OOP_GET : BF_OOP_PUT, op->cpu, h->pfn, h->order);
+	bf_exec_before(x, &oop);
 	if (op->kind == BF_OP_GET) {
 		get_page(x->w, h->pfn);
 		h->refs++;
 		trace(x, "get %s (refs %d)", hname(x, op->handle), h->refs);
-		return 0;
+		return bf_exec_after(x, &oop);
 	}
 	put_page(x->w, op->cpu, h->pfn);
 	trace(x, "put %s (refs %d)", hname(x, op->handle), h->refs - 1);
 	if (--h->refs == 0)
 		h->kind = H_EMPTY;
-	return 0;
+	return bf_exec_after(x, &oop);
 }
 
 static int op_split(struct bf_exec *x, const struct bf_op *op)
 {
+	struct bf_oracle_op oop;
 	struct bf_hstate *h;
 
 	if (live_handle(x, op, &h))
@@ -258,12 +327,14 @@ static int op_split(struct bf_exec *x, const struct bf_op *op)
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM,
 				    "split %s: only a non-compound block with one reference can be split",
 				    hname(x, op->handle));
+	oop = oop_of(BF_OOP_SPLIT, 0, h->pfn, h->order);
+	bf_exec_before(x, &oop);
 	split_page(x->w, h->pfn, h->order);
 	for (unsigned long i = 0; i < (1UL << h->order); i++)
 		piece_set(h, i, 1);
 	h->kind = H_SPLIT;
 	trace(x, "split %s into %lu pages", hname(x, op->handle), 1UL << h->order);
-	return 0;
+	return bf_exec_after(x, &oop);
 }
 
 static int op_poke(struct bf_exec *x, const struct bf_op *op)
@@ -280,9 +351,72 @@ static int op_poke(struct bf_exec *x, const struct bf_op *op)
 				    idx, hname(x, op->handle));
 	pfn = h->pfn + idx;
 	for (int i = 0; i < op->npoke; i++)
-		page_poke(x->w, pfn, op->poke[i].field, op->poke[i].value);
+		if (poke_checked(x, pfn, op->poke[i].field, op->poke[i].value))
+			return -1;
 	trace(x, "poke pfn 0x%lx (%d fields)", pfn, op->npoke);
 	return 0;
+}
+
+/* The ops that change world-wide state: drains, context, sysctls, vmstat work. */
+static int op_world(struct bf_exec *x, const struct bf_op *op)
+{
+	struct bf_oracle_op oop = oop_of(BF_OOP_OTHER, op->cpu, NO_PFN, 0);
+	int rc = 0;
+
+	if (op->kind != BF_OP_SYSCTL && op->kind != BF_OP_VMSTAT_REFRESH &&
+	    !(op->kind == BF_OP_DRAIN && op->cpu < 0) && check_cpu(x, op->cpu))
+		return -1;
+	if (op->kind == BF_OP_DRAIN && op->nid >= bf_nr_nodes(x->w))
+		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", op->nid);
+	switch (op->kind) {
+	case BF_OP_DRAIN:
+		oop.kind = BF_OOP_DRAIN;
+		oop.nid = op->nid;
+		oop.zid = op->zid;
+		break;
+	case BF_OP_IRQ:
+		oop.kind = BF_OOP_IRQ;
+		oop.value = op->value != 0;
+		break;
+	case BF_OP_TASKFLAGS:
+		oop.kind = BF_OOP_TASKFLAGS;
+		oop.value = (unsigned long)op->value;
+		break;
+	case BF_OP_SYSCTL:
+		oop.kind = BF_OOP_SYSCTL;
+		break;
+	default:
+		oop.kind = BF_OOP_VMSTAT;
+		break;
+	}
+	bf_exec_before(x, &oop);
+	switch (op->kind) {
+	case BF_OP_DRAIN:
+		if (op->cpu < 0)
+			drain_all_pages(x->w, op->nid, op->zid);
+		else
+			drain_local_pages(x->w, op->cpu, op->nid, op->zid);
+		trace(x, "drain cpu=%d", op->cpu);
+		break;
+	case BF_OP_IRQ:
+		world_set_irq(x->w, op->cpu, op->value != 0);
+		break;
+	case BF_OP_TASKFLAGS:
+		world_set_task_flags(x->w, op->cpu, (unsigned int)op->value);
+		break;
+	case BF_OP_SYSCTL:
+		rc = world_sysctl(x->w, op->sysctl, op->values, op->nvalues);
+		trace(x, "sysctl -> %d", rc);
+		hash_mix(x, (unsigned long)rc);
+		break;
+	case BF_OP_VMSTAT_REFRESH:
+		vmstat_refresh(x->w);
+		break;
+	default:
+		vmstat_update(x->w, op->cpu);
+		break;
+	}
+	return bf_exec_after(x, &oop);
 }
 
 static int run_op(struct bf_exec *x, const struct bf_op *op)
@@ -301,41 +435,12 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 	case BF_OP_POKE:
 		return op_poke(x, op);
 	case BF_OP_DRAIN:
-		if (op->cpu >= 0 && check_cpu(x, op->cpu))
-			return -1;
-		if (op->nid >= bf_nr_nodes(x->w))
-			return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", op->nid);
-		if (op->cpu < 0)
-			drain_all_pages(x->w, op->nid, op->zid);
-		else
-			drain_local_pages(x->w, op->cpu, op->nid, op->zid);
-		trace(x, "drain cpu=%d", op->cpu);
-		return 0;
 	case BF_OP_IRQ:
-		if (check_cpu(x, op->cpu))
-			return -1;
-		world_set_irq(x->w, op->cpu, op->value != 0);
-		return 0;
 	case BF_OP_TASKFLAGS:
-		if (check_cpu(x, op->cpu))
-			return -1;
-		world_set_task_flags(x->w, op->cpu, (unsigned int)op->value);
-		return 0;
-	case BF_OP_SYSCTL: {
-		int rc = world_sysctl(x->w, op->sysctl, op->values, op->nvalues);
-
-		trace(x, "sysctl -> %d", rc);
-		hash_mix(x, (unsigned long)rc);
-		return 0;
-	}
+	case BF_OP_SYSCTL:
 	case BF_OP_VMSTAT_REFRESH:
-		vmstat_refresh(x->w);
-		return 0;
 	case BF_OP_VMSTAT_UPDATE:
-		if (check_cpu(x, op->cpu))
-			return -1;
-		vmstat_update(x->w, op->cpu);
-		return 0;
+		return op_world(x, op);
 	case BF_OP_DUMP:
 		bf_exec_dump(x->w, (int)op->value, x->o->dump_out ? x->o->dump_out : stdout);
 		return 0;
@@ -344,6 +449,11 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 
 		if (bf_check_world(x->w, why, sizeof(why)))
 			return bf_exec_fail(x, BF_EXEC_EXPECT_FAILED, "check: %s", why);
+		if (x->oracle && bf_oracle_check(x->oracle, x->w, &x->r->div)) {
+			x->r->div_op = x->op_index;
+			return bf_exec_fail(x, BF_EXEC_DIVERGENCE, "DIVERGENCE: %s in check (%s)",
+					    x->r->div.name, x->r->div.detail);
+		}
 		return 0;
 	}
 	case BF_OP_EXPECT:
@@ -354,8 +464,20 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 	return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "unknown op");
 }
 
-enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *o,
-			    struct bf_exec_result *r, struct world **keep)
+/* fuzz_variants: every CPU's pcp lists drained after the op, as one more checked step. */
+static int drain_after(struct bf_exec *x)
+{
+	struct bf_oracle_op oop = oop_of(BF_OOP_DRAIN, -1, NO_PFN, 0);
+
+	oop.nid = 0;
+	bf_exec_before(x, &oop);
+	drain_all_pages(x->w, 0, -1);
+	return bf_exec_after(x, &oop);
+}
+
+enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_opts *o,
+				 struct bf_exec_result *r, struct world **keep,
+				 struct bf_oracle **keep_oracle)
 {
 	struct bf_exec x = { .p = p, .o = o, .r = r };
 	char err[256];
@@ -371,10 +493,18 @@ enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *
 	x.h = calloc((size_t)p->nr_handles + 1, sizeof(*x.h));
 	if (!x.h)
 		abort();
+	if (o->oracle && !(x.oracle = bf_oracle_create(x.w)))
+		abort();
 	for (int i = 0; i < p->nr_ops; i++) {
 		x.op = &p->ops[i];
-		if (run_op(&x, x.op))
-			break;
+		x.op_index = i;
+		if (run_op(&x, x.op) || (o->drain_every_op && drain_after(&x))) {
+			if (!x.skip)
+				break;
+			x.skip = 0;
+			r->ops_skipped++;
+			continue;
+		}
 		r->ops_run++;
 		hash_op(&x, x.op);
 		if (o->check_every_op) {
@@ -387,11 +517,27 @@ enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *
 			}
 		}
 	}
+	/* the incremental per-op checks end with a full one */
+	if (x.oracle && r->status == BF_EXEC_OK && bf_oracle_check(x.oracle, x.w, &r->div)) {
+		x.op = NULL;
+		r->div_op = p->nr_ops;
+		bf_exec_fail(&x, BF_EXEC_DIVERGENCE, "DIVERGENCE: %s at the end (%s)", r->div.name, r->div.detail);
+	}
 	hash_final(&x);
 	free(x.h);
+	if (keep_oracle)
+		*keep_oracle = x.oracle;
+	else if (x.oracle)
+		bf_oracle_destroy(x.oracle);
 	if (keep)
 		*keep = x.w;
 	else
 		world_destroy(x.w);
 	return r->status;
+}
+
+enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *o,
+			    struct bf_exec_result *r, struct world **keep)
+{
+	return bf_exec_keep(p, o, r, keep, NULL);
 }

@@ -10,17 +10,22 @@
 
 #include <stdio.h>
 #include "fuzz/prog.h"
+#include "oracle/oracle.h"
 
 enum bf_exec_status {
 	BF_EXEC_OK = 0,
 	BF_EXEC_EXPECT_FAILED = 1,   /* an expectation or the invariant checker failed */
 	BF_EXEC_BAD_PROGRAM = 2,     /* the program cannot run (bad topology, dead handle, ...) */
+	BF_EXEC_DIVERGENCE = 3,      /* the oracle disagrees with the world (see div) */
 };
 
 struct bf_exec_opts {
 	FILE *trace;            /* print each op and its result here (NULL: quiet) */
 	FILE *dump_out;         /* where `dump` ops print (NULL: stdout) */
 	int check_every_op;     /* run the world's invariant checker after every op */
+	int oracle;             /* check every op against the bitmap oracle */
+	int lenient;            /* binary programs: an op on a handle that holds nothing is skipped */
+	int drain_every_op;     /* drain every CPU's pcp lists after each op (fuzz_variants) */
 };
 
 struct bf_exec_result {
@@ -34,6 +39,9 @@ struct bf_exec_result {
 	 */
 	unsigned long trace_hash;
 	int ops_run;
+	int ops_skipped;        /* lenient mode */
+	int div_op;             /* index of the op the oracle stopped at (status DIVERGENCE) */
+	struct bf_divergence div;
 	char msg[2048];
 };
 
@@ -44,5 +52,21 @@ struct world;
  */
 enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *o,
 			    struct bf_exec_result *r, struct world **keep);
+
+/*
+ * The same, keeping the oracle too (for the divergence report); either keep
+ * pointer may be NULL.  The caller destroys what it kept.
+ */
+enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_opts *o,
+				 struct bf_exec_result *r, struct world **keep,
+				 struct bf_oracle **keep_oracle);
+
+/*
+ * The divergence report: first line "DIVERGENCE: <kind> in <op> (<detail>)",
+ * then the op index, the program as text, the oracle-vs-world difference and
+ * the /proc dumps.  No addresses or timings: same input, same report.
+ */
+void bf_report_divergence(FILE *f, const struct bf_prog *p, const struct bf_exec_result *r,
+			  const struct world *w, struct bf_oracle *o);
 
 #endif /* BF_FUZZ_EXEC_H */

@@ -7,6 +7,7 @@
 
 #include "fuzz/exec.h"
 #include "core/inspect.h"
+#include "oracle/oracle.h"
 
 enum bf_hkind { H_EMPTY, H_FAILED, H_BLOCK, H_SPLIT, H_EXACT };
 
@@ -27,7 +28,17 @@ struct bf_exec {
 	struct world *w;
 	struct bf_hstate *h;
 	const struct bf_op *op;
+	int op_index;
+	struct bf_oracle *oracle;          /* NULL: no oracle */
+	int skip;                          /* lenient: the current op was rejected, skip it */
 };
+
+/*
+ * Around every call into the world: tell the oracle what is about to happen,
+ * then what happened.  bf_exec_after returns -1 (status set) on a divergence.
+ */
+void bf_exec_before(struct bf_exec *x, const struct bf_oracle_op *oop);
+int bf_exec_after(struct bf_exec *x, struct bf_oracle_op *oop);
 
 int bf_exec_fail(struct bf_exec *x, enum bf_exec_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
