@@ -3,6 +3,7 @@
  * (decode + a fresh world + every op checked by the oracle) and the oracle's
  * share, in whatever preset this is built (release, asan-ubsan, ...).
  *
+ * Runs recycle one run context (bf_exec_ctx), as fuzz_ops does.
  *  execs_per_s_seeds      the seed corpus (build/<preset>/seeds-bin), oracle on
  *  execs_per_s_100ops     100-op programs decoded from fixed pseudo-random bytes, oracle on
  *  execs_per_s_100ops_no_oracle   the same programs without the oracle
@@ -110,14 +111,17 @@ static void make_100op(struct corpus *c, int count)
 /* exec/s over the corpus, repeated until at least `secs` of work */
 static double execs_per_s(const struct corpus *c, int oracle, double secs)
 {
+	static struct bf_exec_ctx *ctx;   /* recycled, as fuzz_ops does */
 	struct bf_exec_opts o = { .oracle = oracle, .lenient = 1 };
 	struct bf_exec_result r;
 	long execs = 0;
 	double t0 = now_s(), t;
 
+	if (!ctx)
+		ctx = bf_exec_ctx_new();
 	do {
 		for (int i = 0; i < c->n; i++) {
-			bf_exec(&c->p[i], &o, &r, NULL);
+			bf_exec_ctx_run(ctx, &c->p[i], &o, &r);
 			if (r.status != BF_EXEC_OK && r.status != BF_EXEC_DIVERGENCE)
 				fprintf(stderr, "program %d: status %d: %s\n", i, r.status, r.msg);
 			execs++;

@@ -63,6 +63,8 @@ struct world {
 	struct cpu_state cpu[BF_MAX_CPUS];
 	struct task_struct task[BF_MAX_CPUS];
 	struct page *mem_map;     /* pfn 0 .. memmap_pfns-1; max_pfn.. are unavailable */
+	size_t mem_map_cap, pbf_cap;       /* allocated sizes (world_recreate reuses them) */
+	struct per_cpu_pageset *pagesets;  /* every zone's [BF_MAX_CPUS] pagesets, one block */
 	unsigned long memmap_pfns;  /* max_pfn rounded up to MAX_ORDER_NR_PAGES */
 	unsigned long *pageblock_flags; /* 4 bits per pageblock, whole memmap (SPARSEMEM-like) */
 	unsigned long max_pfn;

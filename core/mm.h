@@ -79,6 +79,12 @@ struct world;
 /* Boot a world as 5.10 boots.  NULL on an invalid topology, with a message in err. */
 struct world *world_create(const struct bf_topology *t, char *err, size_t errlen);
 void world_destroy(struct world *w);
+/*
+ * Boot a new world in an old one's memory (old may be NULL; it is consumed
+ * either way): the same world world_create would give, without allocating
+ * when the old buffers are big enough -- for fuzz loops.
+ */
+struct world *world_recreate(struct world *old, const struct bf_topology *t, char *err, size_t errlen);
 
 /*
  * Allocation entry points (pfn of the head page, or NO_PFN).

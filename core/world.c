@@ -180,21 +180,48 @@ static void world_layout(struct world *w, const struct bf_topology *t)
 	w->memmap_pfns = (pfn + MAX_ORDER_NR_PAGES - 1) & ~(MAX_ORDER_NR_PAGES - 1);
 }
 
-static int world_alloc(struct world *w)
+/*
+ * Buffers a world owns; world_recreate hands a dead world's to the next one
+ * so a fuzz loop does not allocate (and fault in) memory on every input.
+ */
+struct world_bufs {
+	struct page *mem_map;
+	size_t mem_map_cap;                 /* struct pages */
+	unsigned long *pageblock_flags;
+	size_t pbf_cap;                     /* words */
+	struct per_cpu_pageset *pagesets;   /* [BF_MAX_NODES * MAX_NR_ZONES][BF_MAX_CPUS] */
+};
+
+static int world_alloc(struct world *w, struct world_bufs *b)
 {
 	int nid, zid;
 	struct zone *zone;
+	size_t pbf_words = w->memmap_pfns / pageblock_nr_pages * NR_PAGEBLOCK_BITS / 64 + 1;
 
 	/* every struct page is initialised by world_memmap_init: no need to zero twice */
-	w->mem_map = malloc(w->memmap_pfns * sizeof(struct page));
-	w->pageblock_flags = calloc(w->memmap_pfns / pageblock_nr_pages * NR_PAGEBLOCK_BITS / 64 + 1,
-				    sizeof(unsigned long));
-	if (!w->mem_map || !w->pageblock_flags)
+	if (b->mem_map_cap < w->memmap_pfns) {
+		free(b->mem_map);
+		b->mem_map = malloc(w->memmap_pfns * sizeof(struct page));
+		b->mem_map_cap = b->mem_map ? w->memmap_pfns : 0;
+	}
+	if (b->pbf_cap < pbf_words) {
+		free(b->pageblock_flags);
+		b->pageblock_flags = malloc(pbf_words * sizeof(unsigned long));
+		b->pbf_cap = b->pageblock_flags ? pbf_words : 0;
+	}
+	if (!b->pagesets)
+		b->pagesets = malloc(sizeof(struct per_cpu_pageset) * BF_MAX_NODES * MAX_NR_ZONES * BF_MAX_CPUS);
+	w->mem_map = b->mem_map;
+	w->mem_map_cap = b->mem_map_cap;
+	w->pageblock_flags = b->pageblock_flags;
+	w->pbf_cap = b->pbf_cap;
+	w->pagesets = b->pagesets;
+	if (!w->mem_map || !w->pageblock_flags || !w->pagesets)
 		return -1;
+	memset(w->pageblock_flags, 0, pbf_words * sizeof(unsigned long));
+	memset(w->pagesets, 0, sizeof(struct per_cpu_pageset) * BF_MAX_NODES * MAX_NR_ZONES * BF_MAX_CPUS);
 	for_each_zone_of_world(w, nid, zid, zone) {
-		zone->pageset = calloc((size_t)w->nr_cpus, sizeof(struct per_cpu_pageset));
-		if (!zone->pageset)
-			return -1;
+		zone->pageset = &w->pagesets[(nid * MAX_NR_ZONES + zid) * BF_MAX_CPUS];
 		/* the boot pageset: every free goes straight to the buddy, counters exact */
 		for (int cpu = 0; cpu < w->nr_cpus; cpu++) {
 			struct per_cpu_pages *pcp = &zone->pageset[cpu].pcp;
@@ -238,18 +265,48 @@ static void world_memmap_init(struct world *w, const struct bf_topology *t)
 	}
 }
 
+static struct world *world_boot(struct world *w, struct world_bufs *b, const struct bf_topology *t,
+				char *err, size_t errlen);
+
 struct world *world_create(const struct bf_topology *t, char *err, size_t errlen)
 {
-	struct world *w;
+	return world_recreate(NULL, t, err, errlen);
+}
+
+/*
+ * world_recreate - boot a new world in the memory of an old one (which is
+ * gone afterwards, even on failure).  Everything is initialised again as
+ * world_create does, so the result does not depend on the old world.
+ */
+struct world *world_recreate(struct world *old, const struct bf_topology *t, char *err, size_t errlen)
+{
+	struct world_bufs b = { 0 };
+	struct world *w = old;
+
+	if (old) {
+		b = (struct world_bufs){ old->mem_map, old->mem_map_cap, old->pageblock_flags, old->pbf_cap,
+					 old->pagesets };
+		memset(old, 0, sizeof(*old));
+	} else if (!(w = calloc(1, sizeof(*w)))) {
+		return snprintf(err, errlen, "out of memory"), NULL;
+	}
+	if (topology_check(t, err, errlen)) {
+		w->mem_map = b.mem_map;
+		w->pageblock_flags = b.pageblock_flags;
+		w->pagesets = b.pagesets;
+		world_destroy(w);
+		return NULL;
+	}
+	return world_boot(w, &b, t, err, errlen);
+}
+
+static struct world *world_boot(struct world *w, struct world_bufs *b, const struct bf_topology *t,
+				char *err, size_t errlen)
+{
 	struct context cx;
 	int nid, zid;
 	struct zone *zone;
 
-	if (topology_check(t, err, errlen))
-		return NULL;
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return snprintf(err, errlen, "out of memory"), NULL;
 	w->nr_nodes = t->nr_nodes;
 	w->nr_cpus = t->nr_cpus;
 	w->nr_holes = t->nr_holes;
@@ -283,7 +340,10 @@ struct world *world_create(const struct bf_topology *t, char *err, size_t errlen
 	}
 
 	world_layout(w, t);
-	if (world_alloc(w)) {
+	if (world_alloc(w, b)) {
+		w->mem_map = b->mem_map;
+		w->pageblock_flags = b->pageblock_flags;
+		w->pagesets = b->pagesets;
 		world_destroy(w);
 		return snprintf(err, errlen, "out of memory"), NULL;
 	}
@@ -323,13 +383,9 @@ struct world *world_create(const struct bf_topology *t, char *err, size_t errlen
 
 void world_destroy(struct world *w)
 {
-	int nid, zid;
-	struct zone *zone;
-
 	if (!w)
 		return;
-	for_each_zone_of_world(w, nid, zid, zone)
-		free(zone->pageset);
+	free(w->pagesets);
 	free(w->mem_map);
 	free(w->pageblock_flags);
 	free(w);

@@ -475,26 +475,65 @@ static int drain_after(struct bf_exec *x)
 	return bf_exec_after(x, &oop);
 }
 
-enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_opts *o,
-				 struct bf_exec_result *r, struct world **keep,
-				 struct bf_oracle **keep_oracle)
+/* What a run keeps between runs (fuzz loops): the world, the oracle, the handle table. */
+struct bf_exec_ctx {
+	struct world *w;
+	struct bf_oracle *oracle;
+	struct bf_hstate *h;
+	size_t hcap;
+};
+
+struct bf_exec_ctx *bf_exec_ctx_new(void)
+{
+	return calloc(1, sizeof(struct bf_exec_ctx));
+}
+
+void bf_exec_ctx_free(struct bf_exec_ctx *c)
+{
+	if (!c)
+		return;
+	world_destroy(c->w);
+	if (c->oracle)
+		bf_oracle_destroy(c->oracle);
+	free(c->h);
+	free(c);
+}
+
+const struct world *bf_exec_ctx_world(const struct bf_exec_ctx *c) { return c->w; }
+struct bf_oracle *bf_exec_ctx_oracle(const struct bf_exec_ctx *c) { return c->oracle; }
+
+enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
+				    struct bf_exec_result *r)
 {
 	struct bf_exec x = { .p = p, .o = o, .r = r };
+	size_t nh = (size_t)p->nr_handles + 1;
 	char err[256];
 
 	memset(r, 0, sizeof(*r));
 	r->trace_hash = 0xcbf29ce484222325UL;
-	x.w = world_create(&p->topo, err, sizeof(err));
+	x.w = c->w = world_recreate(c->w, &p->topo, err, sizeof(err));
 	if (!x.w) {
 		bf_exec_fail(&x, BF_EXEC_BAD_PROGRAM, "topology: %s", err);
 		r->line = 1;  /* the topology block starts the program */
 		return r->status;
 	}
-	x.h = calloc((size_t)p->nr_handles + 1, sizeof(*x.h));
-	if (!x.h)
-		abort();
-	if (o->oracle && !(x.oracle = bf_oracle_create(x.w)))
-		abort();
+	if (nh > c->hcap) {
+		free(c->h);
+		if (!(c->h = malloc(nh * sizeof(*c->h))))
+			abort();
+		c->hcap = nh;
+	}
+	x.h = c->h;
+	memset(x.h, 0, nh * sizeof(*x.h));
+	if (o->oracle) {
+		if (!c->oracle)
+			c->oracle = bf_oracle_create(x.w);
+		else if (bf_oracle_reset(c->oracle, x.w))
+			abort();
+		if (!c->oracle)
+			abort();
+		x.oracle = c->oracle;
+	}
 	for (int i = 0; i < p->nr_ops; i++) {
 		x.op = &p->ops[i];
 		x.op_index = i;
@@ -524,16 +563,31 @@ enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_o
 		bf_exec_fail(&x, BF_EXEC_DIVERGENCE, "DIVERGENCE: %s at the end (%s)", r->div.name, r->div.detail);
 	}
 	hash_final(&x);
-	free(x.h);
-	if (keep_oracle)
-		*keep_oracle = x.oracle;
-	else if (x.oracle)
-		bf_oracle_destroy(x.oracle);
-	if (keep)
-		*keep = x.w;
-	else
-		world_destroy(x.w);
 	return r->status;
+}
+
+enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_opts *o,
+				 struct bf_exec_result *r, struct world **keep,
+				 struct bf_oracle **keep_oracle)
+{
+	struct bf_exec_ctx *c = bf_exec_ctx_new();
+	enum bf_exec_status st;
+
+	if (!c)
+		abort();
+	st = bf_exec_ctx_run(c, p, o, r);
+	if (keep) {
+		*keep = c->w;
+		c->w = NULL;
+	}
+	if (keep_oracle && o->oracle) {
+		*keep_oracle = c->oracle;
+		c->oracle = NULL;
+	} else if (keep_oracle) {
+		*keep_oracle = NULL;
+	}
+	bf_exec_ctx_free(c);
+	return st;
 }
 
 enum bf_exec_status bf_exec(const struct bf_prog *p, const struct bf_exec_opts *o,

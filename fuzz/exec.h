@@ -62,6 +62,20 @@ enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_o
 				 struct bf_oracle **keep_oracle);
 
 /*
+ * A reusable run context for fuzz loops: the world, oracle and handle table
+ * of one run are recycled by the next (world_recreate, bf_oracle_reset), so a
+ * run allocates nothing once the buffers have grown.  After a run the world
+ * and oracle stay readable (for a report) until the next run.
+ */
+struct bf_exec_ctx;
+struct bf_exec_ctx *bf_exec_ctx_new(void);
+void bf_exec_ctx_free(struct bf_exec_ctx *c);
+enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
+				    struct bf_exec_result *r);
+const struct world *bf_exec_ctx_world(const struct bf_exec_ctx *c);
+struct bf_oracle *bf_exec_ctx_oracle(const struct bf_exec_ctx *c);
+
+/*
  * The divergence report: first line "DIVERGENCE: <kind> in <op> (<detail>)",
  * then the op index, the program as text, the oracle-vs-world difference and
  * the /proc dumps.  No addresses or timings: same input, same report.

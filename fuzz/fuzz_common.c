@@ -19,20 +19,13 @@ void bf_fuzz_abort(const char *fmt, ...)
 	abort();
 }
 
-void bf_fuzz_run_or_abort(const struct bf_prog *p, const struct bf_exec_opts *o,
+void bf_fuzz_run_or_abort(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
 			  struct bf_exec_result *r)
 {
-	struct world *w = NULL;
-	struct bf_oracle *orc = NULL;
-
-	if (bf_exec_keep(p, o, r, &w, &orc) == BF_EXEC_OK) {
-		world_destroy(w);
-		if (orc)
-			bf_oracle_destroy(orc);
+	if (bf_exec_ctx_run(c, p, o, r) == BF_EXEC_OK)
 		return;
-	}
 	if (r->status == BF_EXEC_DIVERGENCE) {
-		bf_report_divergence(stderr, p, r, w, orc);
+		bf_report_divergence(stderr, p, r, bf_exec_ctx_world(c), bf_exec_ctx_oracle(c));
 	} else {
 		/* the world's own invariant checker, or a decoder bug: findings too */
 		fprintf(stderr, "%s: %s in op %d\n--- program\n",

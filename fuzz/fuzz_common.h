@@ -17,7 +17,7 @@
  * invariant broken, or a program the decoder should never have produced --
  * print the report to stderr and abort() so the engine saves the input.
  */
-void bf_fuzz_run_or_abort(const struct bf_prog *p, const struct bf_exec_opts *o,
+void bf_fuzz_run_or_abort(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
 			  struct bf_exec_result *r);
 void bf_fuzz_abort(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

@@ -14,12 +14,13 @@
 #include "fuzz/mutate.h"
 
 /*
- * The harness context: buffers reused from one input to the next.  The only
- * static state of the target; everything an input can change lives in the
- * world and oracle that each run creates afresh.
+ * The harness context: buffers reused from one input to the next (the
+ * decoded program, and the run context whose world and oracle every run
+ * boots afresh in the same memory).  The only static state of the target.
  */
 static struct {
 	struct bf_prog prog;
+	struct bf_exec_ctx *ctx;
 	struct bf_mutator *mut;
 	int use_mutator;
 	unsigned int fixes;      /* BF_FIXES: upstream fixes forced on */
@@ -32,6 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	bf_prog_init(&h.prog);
+	h.ctx = bf_exec_ctx_new();
 	h.use_mutator = !(e && *e == '1');
 	h.fixes = bf_fuzz_fixes_from_env();
 	h.mut = bf_mutator_new(0);
@@ -46,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bf_prog_decode(&h.prog, data, size))
 		bf_fuzz_abort("BAD-PROGRAM: the decoder refused %zu bytes (decoding must be total)", size);
 	h.prog.topo.fixes |= h.fixes;
-	bf_fuzz_run_or_abort(&h.prog, &o, &r);
+	bf_fuzz_run_or_abort(h.ctx, &h.prog, &o, &r);
 	return 0;
 }
 

@@ -197,7 +197,7 @@ char *bf_prog_to_text(const struct bf_prog *p);
 /* Limits and tables of the binary format (docs/binary-format.md). */
 #define BF_BIN_MAX_OPS 256
 #define BF_BIN_MAX_HANDLES 64
-#define BF_BIN_MAX_PAGEBLOCKS 64      /* the whole world, so that a run stays fast */
+#define BF_BIN_MAX_PAGEBLOCKS 32      /* the whole world, so that a run stays fast */
 #define BF_BIN_MAX_EXACT_SIZE (PAGE_SIZE << (MAX_ORDER - 1))
 #define BF_BIN_NR_GFP_BASE 16
 #define BF_BIN_NR_GFP_MOD 12

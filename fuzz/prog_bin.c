@@ -61,7 +61,7 @@ const gfp_t bf_bin_gfp_mod[BF_BIN_NR_GFP_MOD] = {
 };
 
 /* zone sizes in pageblocks; code 0 is the zone's default */
-static const unsigned char zone_tab[16] = { 0, 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 4, 8, 12, 16, 32 };
+static const unsigned char zone_tab[16] = { 0, 0, 1, 1, 2, 2, 3, 4, 0, 1, 2, 3, 4, 6, 8, 16 };  /* small worlds: fast runs, reachable exhaustion */
 static const unsigned char zone_default[MAX_NR_ZONES] = { 1, 2, 4, 0 };
 static const long min_free_tab[16] = { -1, 0, 16, 64, 128, 256, 512, 724, 1024, 2048, 4096, 8192,
 				       16384, 32768, 65536, 262144 };
@@ -500,7 +500,7 @@ static int decode_op(struct bf_bin_state *st, struct rd *r, struct bf_op *op)
 
 /* ---- topology ---- */
 
-static const unsigned char zone_sizes_desc[] = { 32, 16, 12, 8, 6, 5, 4, 3, 2, 1, 0 };
+static const unsigned char zone_sizes_desc[] = { 16, 8, 6, 4, 3, 2, 1, 0 };  /* zone_tab's sizes, descending */
 
 /* the largest size the table has that is <= max */
 static unsigned long clamp_size(unsigned long s, unsigned long max)
@@ -590,7 +590,7 @@ static unsigned zone_code(int z, unsigned long s)
 	for (unsigned c = 1; c < 16; c++)
 		if (zone_tab[c] == s)
 			return c;
-	s = clamp_size(s, s > 32 ? 32 : s);
+	s = clamp_size(s, s > BF_BIN_MAX_PAGEBLOCKS ? BF_BIN_MAX_PAGEBLOCKS : s);
 	for (unsigned c = 1; c < 16; c++)
 		if (zone_tab[c] == s)
 			return c;

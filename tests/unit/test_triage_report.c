@@ -192,7 +192,7 @@ static const char asan_report[] =
 	"SUMMARY: AddressSanitizer: heap-buffer-overflow core/buddy.c:210:9 in __free_one_page\n";
 
 static const char small_prog[] =
-	"node 0 cpus=0-1\nzone 0 DMA32 4\nzone 0 Normal 32\n\n"
+	"node 0 cpus=0-1\nzone 0 DMA32 4\nzone 0 Normal 16\n\n"
 	"alloc a order=3 gfp=GFP_KERNEL\nalloc b order=0 gfp=GFP_KERNEL cpu=1\nfree b cpu=1\n"
 	"alloc c order=9 gfp=GFP_HIGHUSER_MOVABLE\nfree a\n";
 
