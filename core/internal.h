@@ -84,6 +84,7 @@ struct world {
 	unsigned long totalreserve_pages;
 	int node_load[BF_MAX_NODES];
 	unsigned int fixes;       /* BF_FIX_* (model options: upstream fixes) */
+	bool refcount_poked;      /* a test hook forged a refcount: pcp pages may carry it (check.c) */
 
 	struct bf_records rec;    /* WARNs, bad pages, events */
 };

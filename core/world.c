@@ -405,6 +405,8 @@ void page_poke(struct world *w, unsigned long pfn, enum bf_poke_field f, unsigne
 {
 	struct page *page = pfn_to_page(w, pfn);
 
+	if (f == POKE_REFCOUNT)
+		w->refcount_poked = true;
 	switch (f) {
 	case POKE_FLAGS_SET:
 		page_flags_write(page, page->flags | (value & ((1UL << NR_PAGEFLAGS) - 1)));

@@ -71,7 +71,7 @@ struct scan {
 	int nr;
 	char **lognames;          /* for libFuzzer logs: artifact basename -> report (parallel arrays) */
 	char **logreports;
-	const char **logsources;
+	int *logruns;             /* index into r (not a pointer: r grows while logs are read) */
 	int nl;
 };
 
@@ -206,7 +206,7 @@ static void parse_libfuzzer_log(struct scan *sc, const char *path, const struct 
 			const char *name = strrchr(p, '/') ? strrchr(p, '/') + 1 : p + 21;
 			char **ln = realloc(sc->lognames, (size_t)(sc->nl + 1) * sizeof(char *));
 			char **lr = ln ? realloc(sc->logreports, (size_t)(sc->nl + 1) * sizeof(char *)) : NULL;
-			const char **ls = lr ? realloc(sc->logsources, (size_t)(sc->nl + 1) * sizeof(char *)) : NULL;
+			int *ls = lr ? realloc(sc->logruns, (size_t)(sc->nl + 1) * sizeof(int)) : NULL;
 
 			if (ln)
 				sc->lognames = ln;
@@ -214,7 +214,7 @@ static void parse_libfuzzer_log(struct scan *sc, const char *path, const struct 
 				sc->logreports = lr;
 			if (!ls)
 				continue;
-			sc->logsources = ls;
+			sc->logruns = ls;
 			sc->lognames[sc->nl] = strdup(name);
 			/* the report: from its first line up to here (strtok_r put NULs in between) */
 			if (rep_start) {
@@ -229,7 +229,7 @@ static void parse_libfuzzer_log(struct scan *sc, const char *path, const struct 
 			} else {
 				sc->logreports[sc->nl] = NULL;
 			}
-			sc->logsources[sc->nl] = r->source;
+			sc->logruns[sc->nl] = (int)(r - sc->r);
 			sc->nl++;
 			rep_start = NULL;
 		} else if (!rep_start && report_start(line)) {
@@ -392,7 +392,7 @@ static void prepare(struct bf_store *st, struct scan *sc, struct artifact *a, co
 		 ? 't' : 'b';
 	for (int i = 0; i < sc->nl; i++)
 		if (!strcmp(sc->lognames[i], base)) {
-			a->run_source = sc->logsources[i];
+			a->run_source = sc->r[sc->logruns[i]].source;
 			if (sc->logreports[i] && !a->report)
 				a->report = strdup(sc->logreports[i]);
 		}
@@ -623,7 +623,7 @@ static void scan_free(struct scan *sc)
 	}
 	for (int i = 0; i < sc->nl; i++)
 		free(sc->lognames[i]), free(sc->logreports[i]);
-	free(sc->a), free(sc->r), free(sc->lognames), free(sc->logreports), free(sc->logsources);
+	free(sc->a), free(sc->r), free(sc->lognames), free(sc->logreports), free(sc->logruns);
 }
 
 int bf_ingest(struct bf_store *st, char *const *dirs, int ndirs, const struct bf_triage_opts *o)
