@@ -243,6 +243,8 @@ static int alloc_handle(struct bf_bin_state *st, unsigned sel)
 		h = nth_eligible(st, E_EMPTY, sel ? (int)((sel - 1) % (unsigned)nempty) : 0);
 	else
 		return -1;
+	if (h < 0 || h >= BF_BIN_MAX_HANDLES)
+		return -1;
 	memset(&st->h[h], 0, offsetof(struct bf_bin_handle, alive));
 	return h;
 }
@@ -501,7 +503,7 @@ static void ensure_names(struct bf_prog *p, int n)
 		p->cap_handles = BF_BIN_MAX_HANDLES;
 	}
 	for (int i = 0; i < n; i++) {
-		char buf[8];
+		char buf[16];
 
 		if (i < p->nr_handles && is_hname(p->handle_names[i], i))
 			continue;

@@ -60,8 +60,8 @@ static void state_colour(int st, char out[8])
 		/* light green (order 0) to dark green (order 10) */
 		int k = st - ST_FREE0, n = MAX_ORDER - 1;
 
-		snprintf(out, 8, "#%02x%02x%02x", (0xc6 * (n - k) + 0x1c * k) / n, (0xf6 * (n - k) + 0x4f * k) / n,
-			 (0xd5 * (n - k) + 0x32 * k) / n);
+		snprintf(out, 8, "#%02x%02x%02x", ((0xc6 * (n - k) + 0x1c * k) / n) & 0xff,
+			 ((0xf6 * (n - k) + 0x4f * k) / n) & 0xff, ((0xd5 * (n - k) + 0x32 * k) / n) & 0xff);
 		return;
 	}
 	snprintf(out, 8, "%s", st == ST_PCP ? "#ed8936" : st == ST_RESERVED ? "#9f7aea" : st == ST_HOLE ? "#edf2f7"

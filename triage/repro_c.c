@@ -223,7 +223,7 @@ static void emit_call(FILE *f, enum bf_oop_kind k, int cpu, const char *pfn, uns
 static void emit_alloc(FILE *f, const struct bf_prog *p, const struct bf_op *op, struct rstate *h)
 {
 	const char *hn = p->handle_names[op->handle];
-	char extra[256], call[256], gfps[256];
+	char extra[640], call[512], gfps[256];
 	int exact = op->kind == BF_OP_ALLOC_EXACT;
 
 	gfp_format(op->gfp, gfps, sizeof(gfps));
