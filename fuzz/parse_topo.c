@@ -347,6 +347,9 @@ static int pageflag_item(struct parser *ps, const char *item, int col, void *arg
 
 	if (bit < 0)
 		return fail(ps, col, "unknown page flag '%s'", item);
+	/* PG_head is the page's identity, not state: forging or erasing it corrupts the compound page */
+	if (bit == PG_head)
+		return fail(ps, col, "PG_head cannot be poked (it makes or unmakes a compound page)");
 	*mask |= 1UL << bit;
 	return 0;
 }

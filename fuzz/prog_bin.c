@@ -386,11 +386,13 @@ static int decode_op(struct bf_bin_state *st, struct rd *r, struct bf_op *op)
 
 			if (t == POKE_FLAGS_SET || t == POKE_FLAGS_CLEAR) {
 				/*
-				 * Never set PG_head: a forged head makes put_page read a
-				 * compound_order from whatever page[1] holds -- memory
-				 * corruption by the poking "subsystem", not an allocator bug.
+				 * Never PG_head (the parser refuses it too): a forged head
+				 * makes put_page read a compound_order from whatever page[1]
+				 * holds, an erased one makes __free_pages free tails as
+				 * pages -- memory corruption by the poking "subsystem",
+				 * not an allocator bug.
 				 */
-				v = u32(r) & NR_PAGEFLAGS_MASK & (t == POKE_FLAGS_SET ? ~(1UL << PG_head) : ~0UL);
+				v = u32(r) & NR_PAGEFLAGS_MASK & ~(1UL << PG_head);
 				while (__builtin_popcountl(v) > 8)  /* the text token stays short */
 					v &= ~(1UL << (63 - __builtin_clzl(v)));
 				if (!v)
