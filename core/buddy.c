@@ -48,7 +48,7 @@ void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, 
 	zone->list_seq++;
 }
 
-/* Used for pages which are on another list: nr_free unchanged. */
+/* Used for pages not on another list (add_to_free_list_tail): at the tail. */
 void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int order, int mt)
 {
 	struct free_area *area = &zone->free_area[order];
@@ -58,6 +58,7 @@ void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int or
 	zone->list_seq++;
 }
 
+/* Used for pages which are on another list: nr_free unchanged. */
 void move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int mt)
 {
 	list_move_tail(&page->lru, &zone->free_area[order].free_list[mt]);
