@@ -48,7 +48,7 @@ void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, 
 	zone->list_seq++;
 }
 
-/* Used for pages not on another list (add_to_free_list_tail): at the tail. */
+/* Used for pages not on another list: added at the tail. */
 void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int order, int mt)
 {
 	struct free_area *area = &zone->free_area[order];

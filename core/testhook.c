@@ -16,6 +16,12 @@ void bf_test_bump_stat(struct world *w, int nid, int zid, int item, long delta)
 	zone_at(w, nid, zid)->list_seq++;  /* so an incremental check looks at the zone */
 }
 
+void bf_test_set_highatomic(struct world *w, int nid, int zid, unsigned long pages)
+{
+	zone_at(w, nid, zid)->nr_reserved_highatomic = pages;
+	zone_at(w, nid, zid)->list_seq++;
+}
+
 void bf_test_bump_nr_free(struct world *w, int nid, int zid, unsigned int order, long delta)
 {
 	zone_at(w, nid, zid)->free_area[order].nr_free += (unsigned long)delta;

@@ -16,6 +16,8 @@ struct world;
 /* Add delta to a zone's global vm_stat counter (I5: NR_FREE_PAGES off the lists). */
 void bf_test_bump_stat(struct world *w, int nid, int zid, int item, long delta);
 /* Add delta to nr_free[order] without touching a list (I1). */
+/* nr_reserved_highatomic := pages (past the reserve's limit, or not whole pageblocks) */
+void bf_test_set_highatomic(struct world *w, int nid, int zid, unsigned long pages);
 void bf_test_bump_nr_free(struct world *w, int nid, int zid, unsigned int order, long delta);
 /* Add delta to a pcp count without touching a list (I7). */
 void bf_test_bump_pcp_count(struct world *w, int cpu, int nid, int zid, int delta);

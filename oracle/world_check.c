@@ -18,6 +18,8 @@
  *                     the drift is 0 until a bad_page leak re-bases it
  *                     (I5/I6 with 11.2b: the snapshot has no per-cpu lag;
  *                     11.2c: the buddy route leaves the counter high)
+ *   accounting:nr_reserved_highatomic  whole pageblocks, below managed/100
+ *                     + 2 pageblocks (I11)
  *   unmerged-buddy / wrong-split  every free-list block is maximal: its
  *                     parent (the aligned block twice its size, inside the
  *                     zone span) is not all on the free lists.  A partition
@@ -183,6 +185,27 @@ static int check_counter(struct bf_oracle *o, const struct world *w, struct bf_o
 			snap, lists, z->drift[idx] ? " (+ drift after a leak)" : "");
 }
 
+/*
+ * The highatomic reserve (spec I11): reserve_highatomic_pageblock adds one
+ * pageblock only while nr_reserved_highatomic < managed/100 + pageblock_nr_pages,
+ * and reserving/unreserving moves whole pageblocks, so the count stays a
+ * multiple of pageblock_nr_pages below managed/100 + 2 * pageblock_nr_pages.
+ */
+static int check_highatomic(const struct world *w, struct bf_ozone *z, struct bf_divergence *d)
+{
+	struct bf_zone_info zi;
+	unsigned long limit;
+
+	if (bf_zone_info(w, z->nid, z->zid, &zi))
+		return 0;
+	limit = zi.managed / 100 + 2 * pageblock_nr_pages;
+	if (zi.nr_reserved_highatomic % pageblock_nr_pages == 0 && zi.nr_reserved_highatomic < limit)
+		return 0;
+	return bf_o_div(d, BF_DIV_ACCOUNTING, "nr_reserved_highatomic", z->nid, z->zid, NO_PFN,
+			"%s/%d: nr_reserved_highatomic %lu (managed %lu): not whole pageblocks below %lu",
+			bf_zone_name(z->zid), z->nid, zi.nr_reserved_highatomic, zi.managed, limit);
+}
+
 static int structure(struct bf_oracle *o, const struct world *w, struct bf_ozone *z, struct bf_divergence *d)
 {
 	unsigned long best = NO_PFN;
@@ -270,6 +293,8 @@ static int check_zone(struct bf_oracle *o, const struct world *w, struct bf_ozon
 	if (compare_words(o, z, d))
 		return 1;
 	if (check_counter(o, w, z, 0, NR_FREE_PAGES, sum, d) || check_counter(o, w, z, 1, NR_FREE_CMA_PAGES, cma, d))
+		return 1;
+	if (check_highatomic(w, z, d))
 		return 1;
 	z->rebase = 0;
 	return structure(o, w, z, d);

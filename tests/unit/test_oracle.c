@@ -290,6 +290,7 @@ TEST(double_free_reported_by_world_is_no_divergence)
 static void hook_bump_free(struct tw *t, unsigned long arg) { bf_test_bump_stat(t->w, 0, ZONE_NORMAL, NR_FREE_PAGES, (long)arg); }
 static void hook_bump_nr_free(struct tw *t, unsigned long arg) { bf_test_bump_nr_free(t->w, 0, ZONE_DMA32, (unsigned)arg, 1); }
 static void hook_bump_pcp(struct tw *t, unsigned long arg) { bf_test_bump_pcp_count(t->w, 1, 0, ZONE_NORMAL, (int)arg); }
+static void hook_highatomic(struct tw *t, unsigned long pages) { bf_test_set_highatomic(t->w, 0, ZONE_NORMAL, pages); }
 static void hook_drop(struct tw *t, unsigned long pfn) { bf_test_drop_free_block(t->w, pfn); }
 static void hook_pcp_add(struct tw *t, unsigned long pfn) { bf_test_pcp_add(t->w, 1, pfn); }
 static void hook_split1(struct tw *t, unsigned long pfn) { bf_test_split_free_block(t->w, pfn, 1); }
@@ -307,6 +308,22 @@ TEST(accounting_when_nr_free_pages_is_bumped)
 	rc = ocheck(&t, BF_OOP_OTHER, hook_bump_free, 1);
 	tw_close(&t);
 	return expect_kind(&t, rc, "accounting:NR_FREE_PAGES");
+}
+
+/*
+ * A test that sets Normal's highatomic reserve to 4 pageblocks, past the
+ * limit reserve_highatomic_pageblock keeps (managed/100 + 1 pageblock before
+ * the last one is added).  Expect accounting:nr_reserved_highatomic.
+ */
+TEST(accounting_when_highatomic_reserve_passes_its_limit)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = ocheck(&t, BF_OOP_OTHER, hook_highatomic, 4 * pageblock_nr_pages);
+	tw_close(&t);
+	return expect_kind(&t, rc, "accounting:nr_reserved_highatomic");
 }
 
 /* A test that adds one to DMA32's nr_free[3] with no block on the lists.  Expect accounting:nr_free. */
@@ -542,6 +559,7 @@ RUN_TESTS(T(double_alloc_when_result_overlaps_held_block), T(misaligned_when_res
 	  T(compound_meta_when_compound_order_is_wrong), T(nofail_null_when_nofail_request_returns_null),
 	  T(free_not_allocated_when_free_of_free_page_goes_unreported),
 	  T(double_free_reported_by_world_is_no_divergence), T(accounting_when_nr_free_pages_is_bumped),
+	  T(accounting_when_highatomic_reserve_passes_its_limit),
 	  T(accounting_when_nr_free_disagrees_with_lists), T(accounting_when_pcp_count_disagrees_with_lists),
 	  T(lost_page_when_free_block_is_dropped_from_its_list),
 	  T(freelist_corrupt_when_allocated_page_is_put_on_pcp_list),
