@@ -24,6 +24,9 @@
  */
 #include "oracle/oracle_int.h"
 
+/* A page's _refcount is an atomic_t: it wraps, it does not overflow. */
+static int ref_add(int r, int d) { return (int)((unsigned int)r + (unsigned int)d); }
+
 static void leak_range(struct bf_oracle *o, unsigned long pfn, unsigned long n)
 {
 	if (!o->e.leak_n) {
@@ -98,7 +101,7 @@ static void do_free_pages(struct bf_oracle *o, unsigned long pfn, unsigned int o
 			o->e.fna_pfn = pfn;
 		bm_set(o->taint, pfn);
 	}
-	if (--r == 0) {
+	if ((r = ref_add(r, -1)) == 0) {
 		release(o, pfn, n);
 		bf_o_blk_del(o, b);
 		return;
@@ -141,7 +144,7 @@ static void do_put(struct bf_oracle *o, unsigned long pfn)
 			o->e.fna_pfn = pfn;
 		bm_set(o->taint, b->pfn);
 	}
-	if (--r != 0) {
+	if ((r = ref_add(r, -1)) != 0) {
 		b->refs = r;
 		return;
 	}
@@ -157,7 +160,7 @@ static void do_get(struct bf_oracle *o, unsigned long pfn)
 	if (pfn >= o->npfn)
 		return;
 	if (c && (c->compound || c->pfn == pfn)) {
-		c->refs++;
+		c->refs = ref_add(c->refs, 1);
 		return;
 	}
 	/* a reference on a page nobody can drop properly: its state is now bad */
