@@ -24,8 +24,6 @@ struct bf_store;
 
 int bf_minimize_finding(struct bf_store *st, long finding_id, double seconds, FILE *log);
 
-#endif /* BF_TRIAGE_MINIMIZE_H */
-
 /*
  * The same with every knob (bf_minimize_finding: the build dir is $BF_BUILD_DIR
  * or "build").  build_dir: where the variants live (build/<preset>/bf-replay):
@@ -52,3 +50,5 @@ int bf_minimize_finding_opts(struct bf_store *st, long finding_id, const struct 
  */
 struct bf_prog;
 int bf_repro_c(const struct bf_prog *p, const char *title, FILE *f);
+
+#endif /* BF_TRIAGE_MINIMIZE_H */

@@ -269,7 +269,10 @@ int main(int argc, char **argv)
 
 		if (i + 1 < argc && !strcmp(argv[i], "--seconds"))
 			secs = atof(argv[i + 1]);
-		rc = bf_minimize_finding(st, id, secs, stderr) ? 1 : 0;
+		struct bf_minimize_opts mo = { .build_dir = o.build_dir, .seconds = secs > 0 ? secs : 60,
+					       .timeout_s = o.timeout_s, .log = stderr };
+
+		rc = bf_minimize_finding_opts(st, id, &mo) ? 1 : 0;
 	} else if (!strcmp(cmd, "report")) {
 		const char *out = i + 1 < argc && !strcmp(argv[i], "--out") ? argv[i + 1] : "triage-report";
 
