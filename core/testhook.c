@@ -47,7 +47,8 @@ static int list_mt_of(struct zone *z, struct page *page, unsigned int order)
 	return -1;
 }
 
-int bf_test_drop_free_block(struct world *w, unsigned long pfn)
+/* Take the free block headed at pfn off its list; its zone, order and list's migratetype. */
+static int take_free_block(struct world *w, unsigned long pfn, struct zone **zp, unsigned int *orderp, int *mtp)
 {
 	struct page *page = pfn_to_page(w, pfn);
 	struct zone *z = page_zone(w, page);
@@ -60,6 +61,21 @@ int bf_test_drop_free_block(struct world *w, unsigned long pfn)
 	if ((mt = list_mt_of(z, page, order)) < 0)
 		return -1;
 	del_page_from_free_list(page, z, order);
+	*zp = z;
+	*orderp = order;
+	*mtp = mt;
+	return 0;
+}
+
+int bf_test_drop_free_block(struct world *w, unsigned long pfn)
+{
+	struct page *page = pfn_to_page(w, pfn);
+	struct zone *z;
+	unsigned int order;
+	int mt;
+
+	if (take_free_block(w, pfn, &z, &order, &mt))
+		return -1;
 	page_mapcount_reset(page);
 	if (mt != MIGRATE_ISOLATE)
 		z->vm_stat[NR_FREE_PAGES] -= 1L << order;
@@ -77,15 +93,12 @@ static void add_block(struct zone *z, struct page *page, unsigned int order, int
 int bf_test_split_free_block(struct world *w, unsigned long pfn, int depth)
 {
 	struct page *page = pfn_to_page(w, pfn);
-	struct zone *z = page_zone(w, page);
+	struct zone *z;
 	unsigned int order;
 	int mt;
 
-	if (!PageBuddy(page) || (order = (unsigned int)buddy_order(page)) < (unsigned int)depth)
+	if (!PageBuddy(page) || buddy_order(page) < (unsigned long)depth || take_free_block(w, pfn, &z, &order, &mt))
 		return -1;
-	if ((mt = list_mt_of(z, page, order)) < 0)
-		return -1;
-	del_page_from_free_list(page, z, order);
 	add_block(z, page, order - 1, mt);
 	if (depth == 1) {
 		add_block(z, page + (1UL << (order - 1)), order - 1, mt);
@@ -98,18 +111,13 @@ int bf_test_split_free_block(struct world *w, unsigned long pfn, int depth)
 
 int bf_test_move_free_block(struct world *w, unsigned long pfn, unsigned int new_order)
 {
-	struct page *page = pfn_to_page(w, pfn);
-	struct zone *z = page_zone(w, page);
+	struct zone *z;
 	unsigned int order;
 	int mt;
 
-	if (!PageBuddy(page))
+	if (take_free_block(w, pfn, &z, &order, &mt))
 		return -1;
-	order = (unsigned int)buddy_order(page);
-	if ((mt = list_mt_of(z, page, order)) < 0)
-		return -1;
-	del_page_from_free_list(page, z, order);
-	add_block(z, page, new_order, mt);
+	add_block(z, pfn_to_page(w, pfn), new_order, mt);
 	return 0;
 }
 

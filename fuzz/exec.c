@@ -194,7 +194,7 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 	struct bf_hstate *h = &x->h[op->handle];
 	struct bf_oracle_op oop;
 	char gfps[256] = "";
-	int nid, zid;
+	int nid = 0, zid = 0;
 
 	if (h->kind != H_EMPTY && h->kind != H_FAILED)
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "%s still holds pages; free it first",
@@ -242,7 +242,8 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 		      h->order, gfps, op->cpu);
 		return 0;
 	}
-	bf_pfn_zone(x->w, h->pfn, &nid, &zid);
+	if (x->o->trace)
+		bf_pfn_zone(x->w, h->pfn, &nid, &zid);
 	trace(x, "%s %s order=%u gfp=%s cpu=%d -> pfn 0x%lx (%s node %d)", bf_op_names[op->kind],
 	      hname(x, op->handle), h->order, gfps, op->cpu, h->pfn, bf_zone_name(zid), nid);
 	return 0;

@@ -27,6 +27,20 @@
 /* A page's _refcount is an atomic_t: it wraps, it does not overflow. */
 static int ref_add(int r, int d) { return (int)((unsigned int)r + (unsigned int)d); }
 
+/*
+ * A free or put of a page whose count is already 0: put_page_testzero must
+ * WARN (put-page-zero), the first such pfn is the op's free-not-allocated
+ * candidate, and the page (taint_pfn) is bad from now on.
+ */
+static void expect_put_zero(struct bf_oracle *o, unsigned long pfn, unsigned long taint_pfn)
+{
+	o->e.lo[WARN_PUT_ZERO]++;
+	o->e.hi[WARN_PUT_ZERO]++;
+	if (o->e.fna_pfn == NO_PFN)
+		o->e.fna_pfn = pfn;
+	bm_set(o->taint, taint_pfn);
+}
+
 static void leak_range(struct bf_oracle *o, unsigned long pfn, unsigned long n)
 {
 	if (!o->e.leak_n) {
@@ -94,13 +108,8 @@ static void do_free_pages(struct bf_oracle *o, unsigned long pfn, unsigned int o
 		return;
 	}
 	r = b->refs;
-	if (r == 0) {
-		o->e.lo[WARN_PUT_ZERO]++;
-		o->e.hi[WARN_PUT_ZERO]++;
-		if (o->e.fna_pfn == NO_PFN)
-			o->e.fna_pfn = pfn;
-		bm_set(o->taint, pfn);
-	}
+	if (r == 0)
+		expect_put_zero(o, pfn, pfn);
 	if ((r = ref_add(r, -1)) == 0) {
 		release(o, pfn, n);
 		bf_o_blk_del(o, b);
@@ -137,13 +146,8 @@ static void do_put(struct bf_oracle *o, unsigned long pfn)
 		return;
 	}
 	r = b->refs;
-	if (r == 0) {
-		o->e.lo[WARN_PUT_ZERO]++;
-		o->e.hi[WARN_PUT_ZERO]++;
-		if (o->e.fna_pfn == NO_PFN)
-			o->e.fna_pfn = pfn;
-		bm_set(o->taint, b->pfn);
-	}
+	if (r == 0)
+		expect_put_zero(o, pfn, b->pfn);
 	if ((r = ref_add(r, -1)) != 0) {
 		b->refs = r;
 		return;

@@ -42,20 +42,6 @@ double bf_min_now(void)
 }
 
 /* verify.c's rule: exit 2 with "FILE:L:C: message" on a binary input is a decoder bug, a bad program. */
-static void bin_bad_program(struct bf_class *c)
-{
-	char t[sizeof(c->title)], sg[sizeof(c->signature)];
-
-	if (c->out != BF_OUT_BAD_INPUT || strncmp(c->title, "BAD-INPUT: ", 11) || strstr(c->title, "cannot open"))
-		return;
-	c->out = BF_OUT_BAD_PROGRAM;
-	snprintf(c->kind, sizeof(c->kind), "bad-program");
-	snprintf(t, sizeof(t), "BAD-PROGRAM: %s", c->title + 11);
-	snprintf(sg, sizeof(sg), "bad-program%s", c->signature + strlen("bad-input"));
-	memcpy(c->title, t, sizeof(t));
-	memcpy(c->signature, sg, sizeof(sg));
-}
-
 /* The text bf-replay prints for this result, through the classifier. */
 static void classify_inproc(const struct bf_prog *p, const struct bf_exec_result *r, struct bf_class *c)
 {
@@ -158,7 +144,7 @@ int bf_min_run(struct bf_min *m, const struct bf_prog *p, int lenient, struct bf
 			return -1;
 	}
 	if (m->want_bin_bad_program)
-		bin_bad_program(c);
+		bf_class_binary_bad_program(c);
 	return 0;
 }
 
@@ -285,7 +271,7 @@ static int original_reproduces(struct bf_min *m, const struct bf_input *in)
 		if (run_file(m, path, strcmp(in->format, "bin") ? 't' : 'b', &c, &bad))
 			return 0;
 		if (m->want_bin_bad_program)
-			bin_bad_program(&c);
+			bf_class_binary_bad_program(&c);
 	}
 	if (m->log && !bf_min_matches(m, &c))
 		fprintf(m->log, "minimize: %s gives %s\n", m->inproc ? "in process" : m->var.name, c.signature);

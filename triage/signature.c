@@ -431,6 +431,20 @@ void bf_classify(const char *output, int exit_code, int sig, int timed_out, stru
 	set_signature(c, NULL);
 }
 
+void bf_class_binary_bad_program(struct bf_class *c)
+{
+	char t[sizeof(c->title)], sg[sizeof(c->signature)];
+
+	if (c->out != BF_OUT_BAD_INPUT || strncmp(c->title, "BAD-INPUT: ", 11) || strstr(c->title, "cannot open"))
+		return;
+	c->out = BF_OUT_BAD_PROGRAM;
+	snprintf(c->kind, sizeof(c->kind), "bad-program");
+	snprintf(t, sizeof(t), "BAD-PROGRAM: %s", c->title + 11);
+	snprintf(sg, sizeof(sg), "bad-program%s", c->signature + strlen("bad-input"));
+	memcpy(c->title, t, sizeof(t));
+	memcpy(c->signature, sg, sizeof(sg));
+}
+
 int bf_class_is_finding(const struct bf_class *c)
 {
 	return c->out != BF_OUT_OK && c->out != BF_OUT_BAD_INPUT;

@@ -50,6 +50,14 @@ extern const int bf_nr_crash_kinds;
  */
 void bf_classify(const char *output, int exit_code, int sig, int timed_out, struct bf_class *c);
 
+/*
+ * For a binary input: exit 2 with "FILE:L:C: message" means the executor
+ * rejected a program the (total) decoder produced -- a decoder bug, so a
+ * finding: re-class such bad input as bad-program.  A usage error or
+ * "cannot open" stays bad input.
+ */
+void bf_class_binary_bad_program(struct bf_class *c);
+
 /* The class is a finding (not ok, not bad input). */
 int bf_class_is_finding(const struct bf_class *c);
 /* Preference when variants disagree: a sanitizer report beats a divergence, ... (higher wins). */

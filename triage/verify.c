@@ -80,22 +80,8 @@ int bf_replay_all(struct bf_store *st, const struct bf_triage_opts *o, const cha
 			} else {
 				bf_classify(r.output, r.exit_code, r.sig, r.timed_out, c);
 			}
-			/*
-			 * exit 2 with "FILE:L:C: message" on a binary input: the executor rejected a program the
-			 * (total) decoder produced -- a decoder bug, so a finding.  A usage error or "cannot
-			 * open" stays bad input.
-			 */
-			if (c->out == BF_OUT_BAD_INPUT && fmt == 'b' && !strncmp(c->title, "BAD-INPUT: ", 11) &&
-			    !strstr(c->title, "cannot open")) {
-				char t[sizeof(c->title)], sg[sizeof(c->signature)];
-
-				c->out = BF_OUT_BAD_PROGRAM;
-				snprintf(c->kind, sizeof(c->kind), "bad-program");
-				snprintf(t, sizeof(t), "BAD-PROGRAM: %s", c->title + 11);
-				snprintf(sg, sizeof(sg), "bad-program%s", c->signature + strlen("bad-input"));
-				memcpy(c->title, t, sizeof(t));
-				memcpy(c->signature, sg, sizeof(sg));
-			}
+			if (fmt == 'b')
+				bf_class_binary_bad_program(c);
 			if (st)
 				bf_store_mark_finished(st, mark, c->signature);
 			outs[v * k + i] = r.output;   /* keep; freed below */
