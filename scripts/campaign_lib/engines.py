@@ -149,38 +149,10 @@ def on_signal(signum, frame):
 # --------------------------------------------------------------------------- dependencies and builds
 
 def check_packages(no_afl):
-    need = []
-    have = shutil.which
-    if not have("cmake"):
-        need.append("cmake")
-    if not have("ninja"):
-        need.append("ninja-build")
-    if not have("clang-14"):
-        need.append("clang-14")
-    if not have("llvm-ar-14") or not os.path.exists(SYMBOLIZER):
-        need.append("llvm-14")
-    if not glob.glob("/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a") or \
-            not glob.glob("/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a"):
-        need.append("libclang-rt-14-dev")
-    if not os.path.exists("/usr/include/sqlite3.h"):
-        need.append("libsqlite3-dev")
-    if not no_afl and not (have("afl-fuzz") and have("afl-clang-fast")):
-        need.append("afl++")
-    if not need:
+    """scripts/deps --fuzz: install what is missing (as root), else print the apt line."""
+    cmd = [os.path.join(TOP, "scripts", "deps"), "--fuzz"] + (["--no-afl"] if no_afl else [])
+    if subprocess.run(cmd).returncode == 0:
         return True
-    if os.geteuid() == 0 and have("apt-get"):
-        log("installing: " + " ".join(need))
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        r = subprocess.run(["apt-get", "update", "-qq"], env=env)
-        if r.returncode == 0:
-            r = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + need,
-                               env=env, stdout=subprocess.DEVNULL)
-        if r.returncode == 0:
-            return True
-        log("package installation failed")
-    else:
-        log("missing packages; run as root:\n  apt-get update && apt-get install -y --no-install-recommends "
-            + " ".join(need))
     # go on with what is there: afl++ missing only disables AFL++
     return False
 
