@@ -43,6 +43,7 @@ void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, 
 {
 	struct free_area *area = &zone->free_area[order];
 
+	lru_touch_add(zone_world(zone), &page->lru, &area->free_list[mt]);
 	list_add(&page->lru, &area->free_list[mt]);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 	zone->list_seq++;
@@ -53,6 +54,7 @@ void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int or
 {
 	struct free_area *area = &zone->free_area[order];
 
+	lru_touch_add_tail(zone_world(zone), &page->lru, &area->free_list[mt]);
 	list_add_tail(&page->lru, &area->free_list[mt]);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 	zone->list_seq++;
@@ -61,6 +63,8 @@ void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int or
 /* Used for pages which are on another list: nr_free unchanged. */
 void move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int mt)
 {
+	lru_touch_del(zone_world(zone), &page->lru);
+	lru_touch_add_tail(zone_world(zone), &page->lru, &zone->free_area[order].free_list[mt]);
 	list_move_tail(&page->lru, &zone->free_area[order].free_list[mt]);
 	zone->list_seq++;
 }
@@ -68,6 +72,7 @@ void move_to_free_list(struct page *page, struct zone *zone, unsigned int order,
 /* del_page_from_free_list - also clears the reported mark, PageBuddy and private. */
 void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
 {
+	lru_touch_del(zone_world(zone), &page->lru);
 	__ClearPageFlag(page, PG_reported);
 	list_del(&page->lru);
 	__ClearPageBuddy(page);

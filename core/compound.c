@@ -49,6 +49,7 @@ bool check_new_page(struct world *w, struct page *page)
 	if (page_expected_state(page, PAGE_FLAGS_CHECK_AT_PREP | (1UL << PG_hwpoison)))
 		return false;
 	if (PageFlag(page, PG_hwpoison)) {
+		page_touch(w, page, 1);
 		page_mapcount_reset(page);  /* remove PageBuddy */
 		return true;
 	}
@@ -102,6 +103,7 @@ bool free_pages_prepare(struct world *w, struct page *page, unsigned int order, 
 	VM_BUG_ON(PageTail(page));
 	if (PageFlag(page, PG_hwpoison) && !order)
 		return false;
+	page_touch(w, page, 1UL << order);
 
 	if (order) {
 		bool compound = PageCompound(page);

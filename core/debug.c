@@ -47,6 +47,7 @@ void bad_page(struct world *w, struct page *page, const char *reason)
 	b->mapping = page->mapping;
 	spin_unlock(&w->rec.lock);
 	/* Leave bad page to the side: reset the mapcount, which clears PageBuddy. */
+	page_touch(w, page, 1);
 	page_mapcount_reset(page);
 }
 

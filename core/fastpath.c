@@ -245,6 +245,7 @@ try_this_zone:
 		page = rmqueue(cx, ac->preferred_zoneref->zone, zone, order, gfp_mask,
 			       (unsigned int)alloc_flags, ac->migratetype);
 		if (page) {
+			page_touch(cx->w, page, 1UL << order);
 			prep_new_page(page, order, gfp_mask, (unsigned int)alloc_flags);
 			/* A high-order atomic allocation reserves a pageblock for its kind. */
 			if (order && (alloc_flags & ALLOC_HARDER))

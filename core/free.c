@@ -25,6 +25,7 @@ static bool put_page_testzero(struct world *w, struct page *page)
 {
 	if (page_ref_count(page) == 0)
 		bf_warn(w, WARN_PUT_ZERO, 0, 0);
+	page_touch(w, page, 1);
 	return __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
@@ -83,6 +84,7 @@ void get_page(struct world *w, unsigned long pfn)
 {
 	struct page *page = compound_head(pfn_to_page(w, pfn));
 
+	page_touch(w, page, 1);
 	__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
 }
 
@@ -142,6 +144,7 @@ void split_page(struct world *w, unsigned long pfn, unsigned int order)
 	/* VM_BUG_ON_PAGE in 5.10 with DEBUG_VM; recorded here, then done as DEBUG_VM=n does. */
 	if (PageCompound(page) || !page_ref_count(page))
 		bf_warn(w, WARN_SPLIT_COMPOUND, 0, order);
+	page_touch(w, page, 1UL << order);
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		set_page_count(page + i, 1);
 }

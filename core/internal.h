@@ -85,6 +85,13 @@ struct world {
 	int node_load[BF_MAX_NODES];
 	unsigned int fixes;       /* BF_FIX_* (model options: upstream fixes) */
 	bool refcount_poked;      /* a test hook forged a refcount: pcp pages may carry it (check.c) */
+	/*
+	 * Model instrumentation, not in 5.10 (snapshot.c): one bit a pfn, set
+	 * when its struct page may have been written since the world's
+	 * snapshot was taken, so a restore copies back only those.
+	 */
+	unsigned long *dirty;
+	size_t dirty_cap;         /* words */
 
 	struct bf_records rec;    /* WARNs, bad pages, events */
 };
@@ -126,6 +133,60 @@ static inline struct zone *page_zone(struct world *w, const struct page *p)
 }
 static inline struct world *zone_world(const struct zone *z) { return z->zone_pgdat->world; }
 static inline int node_isset(int nid, const unsigned long *mask) { return (int)((*mask >> nid) & 1); }
+
+/*
+ * Dirty marks for snapshots (model instrumentation, not in 5.10).  Every
+ * write to a struct page in core/ is preceded by one of these: page_touch
+ * for the pages a function writes itself, lru_touch for a list_head that a
+ * list operation writes (the entry's neighbours: only those inside the
+ * memmap are pages; list heads live in struct world and the pagesets,
+ * which a restore copies whole).  A missed mark shows up as a restored
+ * world that differs from a fresh boot (world_snapshot_verify).
+ */
+static inline void page_touch(struct world *w, const struct page *page, unsigned long nr)
+{
+	unsigned long pfn = (unsigned long)(page - w->mem_map), end = pfn + nr;
+
+	while (pfn < end) {
+		unsigned long bit = pfn % 64, n = end - pfn < 64 - bit ? end - pfn : 64 - bit;
+
+		w->dirty[pfn / 64] |= (n == 64 ? ~0UL : ((1UL << n) - 1)) << bit;
+		pfn += n;
+	}
+}
+
+static inline void lru_touch(struct world *w, const struct list_head *l)
+{
+	uintptr_t off = (uintptr_t)l - (uintptr_t)w->mem_map;
+
+	if (off < w->memmap_pfns * sizeof(struct page)) {
+		unsigned long pfn = off / sizeof(struct page);
+
+		w->dirty[pfn / 64] |= 1UL << (pfn % 64);
+	}
+}
+
+/* the pages list_add / list_add_tail / list_del of entry e at head h write */
+static inline void lru_touch_add(struct world *w, const struct list_head *e, const struct list_head *h)
+{
+	lru_touch(w, e);
+	lru_touch(w, h);
+	lru_touch(w, h->next);
+}
+
+static inline void lru_touch_add_tail(struct world *w, const struct list_head *e, const struct list_head *h)
+{
+	lru_touch(w, e);
+	lru_touch(w, h);
+	lru_touch(w, h->prev);
+}
+
+static inline void lru_touch_del(struct world *w, const struct list_head *e)
+{
+	lru_touch(w, e);
+	lru_touch(w, e->prev);
+	lru_touch(w, e->next);
+}
 
 /*
  * testcase(X) - a boundary condition the tests should reach (SQLite's

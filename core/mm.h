@@ -74,6 +74,8 @@ extern const char *const bf_fix_commits[BF_NR_FIXES];
 
 /* Fill a topology with the defaults: one node, 2 CPUs, DMA 8 + DMA32 16 + Normal 32 pageblocks. */
 void bf_topology_default(struct bf_topology *t);
+/* 0 if world_create can boot t, else -1 with the reason in err. */
+int bf_topology_check(const struct bf_topology *t, char *err, size_t len);
 
 struct world;
 /* Boot a world as 5.10 boots.  NULL on an invalid topology, with a message in err. */
@@ -85,6 +87,23 @@ void world_destroy(struct world *w);
  * when the old buffers are big enough -- for fuzz loops.
  */
 struct world *world_recreate(struct world *old, const struct bf_topology *t, char *err, size_t errlen);
+
+/*
+ * Snapshots (snapshot.c; model instrumentation for fuzz loops, not in 5.10).
+ * take: remember w's state (reusing s's buffers if s is not NULL); NULL if
+ * out of memory (s is freed then).  restore: bring w back to it in place, in
+ * time proportional to the struct pages written since, plus a copy of the
+ * small per-world state; w must be the world the snapshot was taken of.
+ * verify: 0 if w is byte-identical to the snapshot, else 1 and the first
+ * difference in why.  world_compare_fresh: the same against a fresh boot of
+ * t in w's own memory (t must be w's topology; w is that fresh boot after).
+ */
+struct world_snapshot;
+struct world_snapshot *world_snapshot_take(struct world *w, struct world_snapshot *s);
+void world_snapshot_restore(struct world *w, const struct world_snapshot *s);
+int world_snapshot_verify(const struct world *w, const struct world_snapshot *s, char *why, size_t len);
+void world_snapshot_free(struct world_snapshot *s);
+int world_compare_fresh(struct world *w, const struct bf_topology *t, char *why, size_t len);
 
 /*
  * Allocation entry points (pfn of the head page, or NO_PFN).

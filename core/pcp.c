@@ -36,6 +36,7 @@ static int rmqueue_bulk(struct context *cx, struct zone *zone, unsigned int orde
 			break;
 		if (check_new_page(cx->w, page))  /* check_pcp_refill: bad page is leaked */
 			continue;
+		lru_touch_add_tail(cx->w, &page->lru, list);
 		list_add_tail(&page->lru, list);
 		alloced++;
 		if (is_migrate_cma((int)page->index))
@@ -65,6 +66,7 @@ static struct page *__rmqueue_pcplist(struct context *cx, struct zone *zone, int
 			return NULL;
 	}
 	page = list_first_entry(list, struct page, lru);
+	lru_touch_del(cx->w, &page->lru);
 	list_del(&page->lru);
 	WRITE_ONCE(pcp->count, pcp->count - 1);
 	pcp->seq++;
@@ -122,11 +124,13 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 		do {
 			struct page *page = list_last_entry(list, struct page, lru);
 
+			lru_touch_del(w, &page->lru);
 			list_del(&page->lru);
 			WRITE_ONCE(pcp->count, pcp->count - 1);
 			pcp->seq++;
 			if (bulkfree_pcp_prepare(w, page))
 				continue;  /* bad page: leaked, but the loop test still runs */
+			lru_touch_add_tail(w, &page->lru, &head);
 			list_add_tail(&page->lru, &head);
 		} while (--count && --batch_free && !list_empty(list));
 	}
@@ -177,6 +181,7 @@ void free_unref_page(struct context *cx, struct page *page)
 		migratetype = MIGRATE_MOVABLE;
 	}
 	pcp = &zone->pageset[cx->cpu].pcp;
+	lru_touch_add(w, &page->lru, &pcp->lists[migratetype]);
 	list_add(&page->lru, &pcp->lists[migratetype]);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	pcp->seq++;

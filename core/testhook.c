@@ -76,6 +76,7 @@ int bf_test_drop_free_block(struct world *w, unsigned long pfn)
 
 	if (take_free_block(w, pfn, &z, &order, &mt))
 		return -1;
+	page_touch(w, page, 1);
 	page_mapcount_reset(page);
 	if (mt != MIGRATE_ISOLATE)
 		z->vm_stat[NR_FREE_PAGES] -= 1L << order;
@@ -126,6 +127,7 @@ void bf_test_pcp_add(struct world *w, int cpu, unsigned long pfn)
 	struct page *page = pfn_to_page(w, pfn);
 	struct per_cpu_pages *pcp = &page_zone(w, page)->pageset[cpu].pcp;
 
+	lru_touch_add(w, &page->lru, &pcp->lists[MIGRATE_MOVABLE]);
 	page->index = MIGRATE_MOVABLE;
 	list_add(&page->lru, &pcp->lists[MIGRATE_MOVABLE]);
 	pcp->count++;
@@ -134,11 +136,13 @@ void bf_test_pcp_add(struct world *w, int cpu, unsigned long pfn)
 
 void bf_test_set_refcount(struct world *w, unsigned long pfn, int refcount)
 {
+	page_touch(w, pfn_to_page(w, pfn), 1);
 	set_page_count(pfn_to_page(w, pfn), refcount);
 }
 
 void bf_test_set_flag(struct world *w, unsigned long pfn, int bit, int on)
 {
+	page_touch(w, pfn_to_page(w, pfn), 1);
 	if (on)
 		__SetPageFlag(pfn_to_page(w, pfn), bit);
 	else
@@ -147,11 +151,13 @@ void bf_test_set_flag(struct world *w, unsigned long pfn, int bit, int on)
 
 void bf_test_set_buddy(struct world *w, unsigned long pfn)
 {
+	page_touch(w, pfn_to_page(w, pfn), 1);
 	__SetPageBuddy(pfn_to_page(w, pfn));
 }
 
 void bf_test_set_compound_order(struct world *w, unsigned long head_pfn, unsigned int order)
 {
+	page_touch(w, pfn_to_page(w, head_pfn) + 1, 1);
 	pfn_to_page(w, head_pfn)[1].compound_order = (unsigned char)order;
 }
 

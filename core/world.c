@@ -36,7 +36,7 @@ void bf_topology_default(struct bf_topology *t)
 	t->percpu_pagelist_fraction = -1;
 }
 
-static int topology_check(const struct bf_topology *t, char *err, size_t len)
+int bf_topology_check(const struct bf_topology *t, char *err, size_t len)
 {
 	unsigned int all = 0;
 	unsigned long total = 0;
@@ -190,13 +190,25 @@ struct world_bufs {
 	unsigned long *pageblock_flags;
 	size_t pbf_cap;                     /* words */
 	struct per_cpu_pageset *pagesets;   /* [BF_MAX_NODES * MAX_NR_ZONES][BF_MAX_CPUS] */
+	unsigned long *dirty;
+	size_t dirty_cap;                   /* words */
 };
+
+/* Hand the buffers back to a world that is about to be destroyed. */
+static void world_bufs_give(struct world *w, const struct world_bufs *b)
+{
+	w->mem_map = b->mem_map;
+	w->pageblock_flags = b->pageblock_flags;
+	w->pagesets = b->pagesets;
+	w->dirty = b->dirty;
+}
 
 static int world_alloc(struct world *w, struct world_bufs *b)
 {
 	int nid, zid;
 	struct zone *zone;
 	size_t pbf_words = w->memmap_pfns / pageblock_nr_pages * NR_PAGEBLOCK_BITS / 64 + 1;
+	size_t dirty_words = w->memmap_pfns / 64;   /* memmap_pfns is a multiple of 1024 */
 
 	/* every struct page is initialised by world_memmap_init: no need to zero twice */
 	if (b->mem_map_cap < w->memmap_pfns) {
@@ -211,13 +223,22 @@ static int world_alloc(struct world *w, struct world_bufs *b)
 	}
 	if (!b->pagesets)
 		b->pagesets = malloc(sizeof(struct per_cpu_pageset) * BF_MAX_NODES * MAX_NR_ZONES * BF_MAX_CPUS);
+	if (b->dirty_cap < dirty_words) {
+		free(b->dirty);
+		b->dirty = malloc(dirty_words * sizeof(unsigned long));
+		b->dirty_cap = b->dirty ? dirty_words : 0;
+	}
+	w->dirty = b->dirty;
+	w->dirty_cap = b->dirty_cap;
 	w->mem_map = b->mem_map;
 	w->mem_map_cap = b->mem_map_cap;
 	w->pageblock_flags = b->pageblock_flags;
 	w->pbf_cap = b->pbf_cap;
 	w->pagesets = b->pagesets;
-	if (!w->mem_map || !w->pageblock_flags || !w->pagesets)
+	if (!w->mem_map || !w->pageblock_flags || !w->pagesets || !w->dirty)
 		return -1;
+	/* boot writes every page: all dirty until a snapshot is taken */
+	memset(w->dirty, 0xff, dirty_words * sizeof(unsigned long));
 	memset(w->pageblock_flags, 0, pbf_words * sizeof(unsigned long));
 	memset(w->pagesets, 0, sizeof(struct per_cpu_pageset) * BF_MAX_NODES * MAX_NR_ZONES * BF_MAX_CPUS);
 	for_each_zone_of_world(w, nid, zid, zone) {
@@ -285,15 +306,13 @@ struct world *world_recreate(struct world *old, const struct bf_topology *t, cha
 
 	if (old) {
 		b = (struct world_bufs){ old->mem_map, old->mem_map_cap, old->pageblock_flags, old->pbf_cap,
-					 old->pagesets };
+					 old->pagesets, old->dirty, old->dirty_cap };
 		memset(old, 0, sizeof(*old));
 	} else if (!(w = calloc(1, sizeof(*w)))) {
 		return snprintf(err, errlen, "out of memory"), NULL;
 	}
-	if (topology_check(t, err, errlen)) {
-		w->mem_map = b.mem_map;
-		w->pageblock_flags = b.pageblock_flags;
-		w->pagesets = b.pagesets;
+	if (bf_topology_check(t, err, errlen)) {
+		world_bufs_give(w, &b);
 		world_destroy(w);
 		return NULL;
 	}
@@ -341,9 +360,7 @@ static struct world *world_boot(struct world *w, struct world_bufs *b, const str
 
 	world_layout(w, t);
 	if (world_alloc(w, b)) {
-		w->mem_map = b->mem_map;
-		w->pageblock_flags = b->pageblock_flags;
-		w->pagesets = b->pagesets;
+		world_bufs_give(w, b);
 		world_destroy(w);
 		return snprintf(err, errlen, "out of memory"), NULL;
 	}
@@ -388,6 +405,7 @@ void world_destroy(struct world *w)
 	free(w->pagesets);
 	free(w->mem_map);
 	free(w->pageblock_flags);
+	free(w->dirty);
 	free(w);
 }
 
@@ -405,6 +423,7 @@ void page_poke(struct world *w, unsigned long pfn, enum bf_poke_field f, unsigne
 {
 	struct page *page = pfn_to_page(w, pfn);
 
+	page_touch(w, page, 1);
 	if (f == POKE_REFCOUNT)
 		w->refcount_poked = true;
 	switch (f) {

@@ -26,6 +26,7 @@ struct bf_exec_opts {
 	int oracle;             /* check every op against the bitmap oracle */
 	int lenient;            /* binary programs: an op on a handle that holds nothing is skipped */
 	int drain_every_op;     /* drain every CPU's pcp lists after each op (fuzz_variants) */
+	int world_check;        /* lenient programs: `check` ops run the world's own checker too */
 };
 
 struct bf_exec_result {
@@ -62,16 +63,34 @@ enum bf_exec_status bf_exec_keep(const struct bf_prog *p, const struct bf_exec_o
 				 struct bf_oracle **keep_oracle);
 
 /*
- * A reusable run context for fuzz loops: the world, oracle and handle table
- * of one run are recycled by the next (world_recreate, bf_oracle_reset), so a
- * run allocates nothing once the buffers have grown.  After a run the world
- * and oracle stay readable (for a report) until the next run.
+ * A reusable run context for fuzz loops.  It keeps a booted world and its
+ * snapshot for each of the last few topologies it ran (small worlds only), so
+ * a run restores the snapshot -- in time proportional to what the previous
+ * run with that topology changed -- instead of booting; bigger worlds are
+ * booted in recycled memory (world_recreate).  The oracle and the handle
+ * table are recycled too, so a run allocates nothing once the buffers have
+ * grown.  After a run the world and oracle stay readable (for a report)
+ * until the next run.
  */
 struct bf_exec_ctx;
 struct bf_exec_ctx *bf_exec_ctx_new(void);
 void bf_exec_ctx_free(struct bf_exec_ctx *c);
 enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
 				    struct bf_exec_result *r);
+/*
+ * Boot a topology's world and take its snapshot now, so that the first run
+ * with that topology only restores it (a fuzzer's start-up, before an AFL++
+ * fork server forks).  0, or -1 on an invalid topology or no memory.
+ */
+int bf_exec_ctx_warm(struct bf_exec_ctx *c, const struct bf_topology *t);
+/*
+ * The snapshot's promise, for tests and fuzz_variants: restore the last
+ * run's world from its snapshot as the next run would, and compare it byte
+ * for byte with the snapshot (a write the dirty marks missed) and with a
+ * fresh boot of its topology.  0: identical, or the world is not a cached
+ * one; 1: the first difference in why.
+ */
+int bf_exec_ctx_verify_restore(struct bf_exec_ctx *c, char *why, size_t len);
 const struct world *bf_exec_ctx_world(const struct bf_exec_ctx *c);
 struct bf_oracle *bf_exec_ctx_oracle(const struct bf_exec_ctx *c);
 

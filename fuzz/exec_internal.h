@@ -5,6 +5,7 @@
 #ifndef BF_FUZZ_EXEC_INTERNAL_H
 #define BF_FUZZ_EXEC_INTERNAL_H
 
+#include <stdint.h>
 #include "fuzz/exec.h"
 #include "core/inspect.h"
 #include "oracle/oracle.h"
@@ -39,6 +40,41 @@ struct bf_exec {
  */
 void bf_exec_before(struct bf_exec *x, const struct bf_oracle_op *oop);
 int bf_exec_after(struct bf_exec *x, struct bf_oracle_op *oop);
+
+/* world_cache.c: booted worlds and their snapshots, by topology */
+/*
+ * Fuzz worlds are at most 32 pageblocks: a 1 MiB memmap, kept twice (world
+ * and image).  A fuzzer's corpus holds many topologies, seeds alone 22, so
+ * the cache holds 64 (at most 256 MiB in all) and evicts the least recently
+ * used.
+ */
+#define BF_WORLD_SLOTS 64
+#define BF_WORLD_CACHE_MAX_PAGEBLOCKS 64
+
+struct bf_world_slot {
+	uint64_t key;                      /* hash of topo: most lookups compare only this */
+	struct bf_topology topo;
+	struct world *w;                   /* NULL: empty slot */
+	struct world_snapshot *snap;       /* w right after boot */
+	unsigned long used;                /* clock of its last use (LRU) */
+};
+
+struct bf_world_cache {
+	struct bf_world_slot slot[BF_WORLD_SLOTS];
+	struct bf_world_slot *cur;         /* the slot of the world last handed out, or NULL */
+	struct world *scratch;             /* worlds too big to cache, booted every time */
+	unsigned long clock, boots, restores;
+};
+
+/*
+ * A world in t's boot state: restored from its snapshot, else booted (and
+ * snapshotted).  NULL with the reason in err on a bad topology.  The world
+ * stays the cache's; detach takes it out of the cache (the caller destroys it).
+ */
+struct world *bf_world_cache_get(struct bf_world_cache *c, const struct bf_topology *t, char *err, size_t len);
+struct bf_world_slot *bf_world_cache_find(struct bf_world_cache *c, const struct bf_topology *t);
+struct world *bf_world_cache_detach(struct bf_world_cache *c, struct world *w);
+void bf_world_cache_free(struct bf_world_cache *c);
 
 int bf_exec_fail(struct bf_exec *x, enum bf_exec_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -1,9 +1,11 @@
 /*
  * fuzz_variants.c - one program, three runs: twice in fresh worlds, one
- * booted in recycled memory and one in newly allocated memory (the two trace
- * hashes must agree: determinism, and no state leaks through reused memory),
- * and once more with every CPU's pcp lists drained after each op.  Every run
- * must pass the oracle.
+ * restored from the run context's snapshot of its topology (or booted in
+ * recycled memory) and one in newly allocated memory (the two trace hashes
+ * must agree: determinism, and no state leaks through reused memory); then
+ * the world the next input will get is restored and compared byte for byte
+ * with a fresh boot; and once more with every CPU's pcp lists drained after
+ * each op.  Every run must pass the oracle.
  */
 #include "fuzz/fuzz_common.h"
 
@@ -42,6 +44,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r1.trace_hash, r2.trace_hash);
 		bf_prog_print(&prog, stderr);
 		bf_fuzz_abort("--- end of report");
+	}
+	{
+		/* the snapshot restore the next input gets must equal a fresh boot */
+		char why[256];
+
+		if (bf_exec_ctx_verify_restore(ctx, why, sizeof(why))) {
+			fprintf(stderr, "DIVERGENCE: nondeterminism in restore (%s)\n--- program\n", why);
+			bf_prog_print(&prog, stderr);
+			bf_fuzz_abort("--- end of report");
+		}
 	}
 	o.drain_every_op = 1;
 	bf_fuzz_run_or_abort(ctx, &prog, &o, &r3);
