@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "internal.h"
 
 void bf_topology_default(struct bf_topology *t)
@@ -194,6 +195,22 @@ struct world_bufs {
 	size_t dirty_cap;                   /* words */
 };
 
+/*
+ * The memmap of a big world is most of its boot time in page faults: ask for
+ * transparent huge pages (512 times fewer faults) where it spans several.
+ */
+static void *memmap_alloc(size_t bytes)
+{
+	void *p = NULL;
+
+	if (bytes < (8UL << 20))
+		return malloc(bytes);
+	if (posix_memalign(&p, 2UL << 20, bytes))
+		return NULL;
+	madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
 /* Hand the buffers back to a world that is about to be destroyed. */
 static void world_bufs_give(struct world *w, const struct world_bufs *b)
 {
@@ -213,7 +230,7 @@ static int world_alloc(struct world *w, struct world_bufs *b)
 	/* every struct page is initialised by world_memmap_init: no need to zero twice */
 	if (b->mem_map_cap < w->memmap_pfns) {
 		free(b->mem_map);
-		b->mem_map = malloc(w->memmap_pfns * sizeof(struct page));
+		b->mem_map = memmap_alloc(w->memmap_pfns * sizeof(struct page));
 		b->mem_map_cap = b->mem_map ? w->memmap_pfns : 0;
 	}
 	if (b->pbf_cap < pbf_words) {
