@@ -10,6 +10,11 @@
  *  oracle_ratio_100ops    time with the oracle / time without (the aim: < 2, i.e.
  *                         the oracle costs less than the allocator and harness)
  *  world_create_us_<n>pb  world_create + world_destroy alone for an n-pageblock world
+ *  direct_us_100ops       the same world calls as a 100-op run made, called
+ *                         directly on a pre-booted world (restored from a
+ *                         snapshot between programs, untimed): the allocator alone
+ *  harness_efficiency_100ops  time of a whole execution (oracle on) / direct_us:
+ *                         what the harness multiplies the allocator's cost by (aim <= 4)
  *
  * Each figure is the median of several rounds: "<name> median=<x> min=<x> max=<x> runs=<n>".
  * Usage: bf-fuzz-bench [--quick] [SEED_DIR]
@@ -131,6 +136,104 @@ static double execs_per_s(const struct corpus *c, int oracle, double secs)
 	return (double)execs / t;
 }
 
+/* One world call as the executor made it (its oracle op), straight into core/. */
+static void call_direct(struct world *w, const struct bf_call *c)
+{
+	const struct bf_oracle_op *o = &c->oop;
+
+	switch (o->kind) {
+	case BF_OOP_ALLOC:
+		if (o->nid != NUMA_NO_NODE)
+			alloc_pages_node(w, o->cpu, o->nid, o->gfp, o->order);
+		else
+			alloc_pages(w, o->cpu, o->gfp, o->order);
+		break;
+	case BF_OOP_ALLOC_EXACT:
+		alloc_pages_exact(w, o->cpu, o->size, o->gfp);
+		break;
+	case BF_OOP_FREE_PAGES:
+		__free_pages(w, o->cpu, o->pfn, o->order);
+		break;
+	case BF_OOP_FREE_EXACT:
+		free_pages_exact(w, o->cpu, o->pfn, o->size);
+		break;
+	case BF_OOP_GET:
+		get_page(w, o->pfn);
+		break;
+	case BF_OOP_PUT:
+		put_page(w, o->cpu, o->pfn);
+		break;
+	case BF_OOP_SPLIT:
+		split_page(w, o->pfn, o->order);
+		break;
+	case BF_OOP_POKE:
+		page_poke(w, o->pfn, (enum bf_poke_field)o->field, o->value);
+		break;
+	case BF_OOP_DRAIN:
+		if (o->cpu < 0)
+			drain_all_pages(w, o->nid, o->zid);
+		else
+			drain_local_pages(w, o->cpu, o->nid, o->zid);
+		break;
+	case BF_OOP_IRQ:
+		world_set_irq(w, o->cpu, o->value != 0);
+		break;
+	case BF_OOP_TASKFLAGS:
+		world_set_task_flags(w, o->cpu, (unsigned int)o->value);
+		break;
+	case BF_OOP_SYSCTL:
+		world_sysctl(w, c->op->sysctl, c->op->values, c->op->nvalues);
+		break;
+	case BF_OOP_VMSTAT:
+		if (c->op->kind == BF_OP_VMSTAT_REFRESH)
+			vmstat_refresh(w);
+		else
+			vmstat_update(w, c->op->cpu);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Microseconds per program of the corpus's world calls made directly: each
+ * program is run once through the executor to log its calls, then the log
+ * is replayed on its own world, restored to the boot state (untimed) before
+ * each replay.
+ */
+static double direct_us(const struct corpus *c, double secs)
+{
+	static struct bf_call_log log[MAX_PROGS];
+	static struct world *w[MAX_PROGS];
+	static struct world_snapshot *snap[MAX_PROGS];
+	struct bf_exec_opts o = { .lenient = 1 };
+	struct bf_exec_result r;
+	double spent = 0;
+	long runs = 0;
+	char err[256];
+
+	for (int i = 0; i < c->n && !w[i]; i++) {
+		o.log = &log[i];
+		bf_exec(&c->p[i], &o, &r, NULL);
+		w[i] = world_create(&c->p[i].topo, err, sizeof(err));
+		if (!w[i] || !(snap[i] = world_snapshot_take(w[i], NULL)))
+			abort();
+	}
+	do {
+		for (int i = 0; i < c->n; i++) {
+			double t0;
+
+			world_snapshot_restore(w[i], snap[i]);
+			t0 = now_s();
+			for (int k = 0; k < log[i].n; k++)
+				call_direct(w[i], &log[i].call[k]);
+			spent += now_s() - t0;
+			runs++;
+		}
+	} while (spent < secs);
+	return spent / (double)runs * 1e6;
+}
+
 static double world_us(unsigned long pbs, int n)
 {
 	struct bf_topology t;
@@ -180,6 +283,12 @@ int main(int argc, char **argv)
 		report("execs_per_s_100ops", with, rounds);
 		report("execs_per_s_100ops_no_oracle", without, rounds);
 		report("oracle_ratio_100ops", ratio, rounds);
+		for (int i = 0; i < rounds; i++) {
+			v[i] = direct_us(&ops100, secs);
+			ratio[i] = 1e6 / with[i] / v[i];
+		}
+		report("direct_us_100ops", v, rounds);
+		report("harness_efficiency_100ops", ratio, rounds);
 	}
 	for (unsigned long pbs = 4; pbs <= 64; pbs *= 4) {
 		char name[64];

@@ -24,8 +24,27 @@ int bf_exec_fail(struct bf_exec *x, enum bf_exec_status st, const char *fmt, ...
 	return -1;
 }
 
+/* Append a world call to the run's log (grows; stops growing if out of memory). */
+static void log_call(struct bf_exec *x, const struct bf_oracle_op *oop)
+{
+	struct bf_call_log *l = x->o->log;
+
+	if (l->n == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 256;
+		struct bf_call *c = realloc(l->call, (size_t)cap * sizeof(*c));
+
+		if (!c)
+			return;
+		l->call = c;
+		l->cap = cap;
+	}
+	l->call[l->n++] = (struct bf_call){ *oop, x->op };
+}
+
 void bf_exec_before(struct bf_exec *x, const struct bf_oracle_op *oop)
 {
+	if (__builtin_expect(x->o->log != NULL, 0))
+		log_call(x, oop);
 	if (x->oracle)
 		bf_oracle_before(x->oracle, x->w, oop);
 }
@@ -66,12 +85,16 @@ static int poke_checked(struct bf_exec *x, unsigned long pfn, int field, unsigne
 	return bf_exec_after(x, &oop);
 }
 
+/* FNV-1a, a byte at a time, in a register (the result must not alias-spill to memory 8 times a word). */
 static void hash_mix(struct bf_exec *x, unsigned long v)
 {
+	unsigned long h = x->r->trace_hash;
+
 	for (int i = 0; i < 8; i++) {
-		x->r->trace_hash ^= (v >> (i * 8)) & 0xff;
-		x->r->trace_hash *= 0x100000001b3UL;
+		h ^= (v >> (i * 8)) & 0xff;
+		h *= 0x100000001b3UL;
 	}
+	x->r->trace_hash = h;
 }
 
 /* After each op: its kind, and the state of the handle it touched. */

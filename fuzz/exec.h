@@ -19,6 +19,21 @@ enum bf_exec_status {
 	BF_EXEC_DIVERGENCE = 3,      /* the oracle disagrees with the world (see div) */
 };
 
+/*
+ * The world calls of a run, in order, as the oracle is told of them (the op
+ * each came from beside it, for the arguments the oracle does not need:
+ * sysctl values, which vmstat op).  bench/bf_fuzz_bench replays them on a
+ * restored world to time the allocator without oracle and executor.
+ */
+struct bf_call {
+	struct bf_oracle_op oop;
+	const struct bf_op *op;
+};
+struct bf_call_log {
+	struct bf_call *call;
+	int n, cap;
+};
+
 struct bf_exec_opts {
 	FILE *trace;            /* print each op and its result here (NULL: quiet) */
 	FILE *dump_out;         /* where `dump` ops print (NULL: stdout) */
@@ -27,6 +42,7 @@ struct bf_exec_opts {
 	int lenient;            /* binary programs: an op on a handle that holds nothing is skipped */
 	int drain_every_op;     /* drain every CPU's pcp lists after each op (fuzz_variants) */
 	int world_check;        /* lenient programs: `check` ops run the world's own checker too */
+	struct bf_call_log *log; /* if not NULL: every world call is appended */
 };
 
 struct bf_exec_result {
