@@ -43,6 +43,8 @@ void add_to_free_list(struct page *page, struct zone *zone, unsigned int order, 
 {
 	struct free_area *area = &zone->free_area[order];
 
+	if (!area->nr_free)
+		feature(zone_world(zone), (enum bf_feature)(FEAT_LIST_FILLED + zone_idx(zone) * MAX_ORDER + order));
 	lru_touch_add(zone_world(zone), &page->lru, &area->free_list[mt]);
 	list_add(&page->lru, &area->free_list[mt]);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
@@ -54,6 +56,8 @@ void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int or
 {
 	struct free_area *area = &zone->free_area[order];
 
+	if (!area->nr_free)
+		feature(zone_world(zone), (enum bf_feature)(FEAT_LIST_FILLED + zone_idx(zone) * MAX_ORDER + order));
 	lru_touch_add_tail(zone_world(zone), &page->lru, &area->free_list[mt]);
 	list_add_tail(&page->lru, &area->free_list[mt]);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
@@ -78,6 +82,8 @@ void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int 
 	__ClearPageBuddy(page);
 	page->private = 0;
 	WRITE_ONCE(zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1);
+	if (!zone->free_area[order].nr_free)
+		feature(zone_world(zone), (enum bf_feature)(FEAT_LIST_EMPTIED + zone_idx(zone) * MAX_ORDER + order));
 	zone->list_seq++;
 }
 
@@ -91,8 +97,8 @@ void expand(struct zone *zone, struct page *page, int low, int high, int migrate
 {
 	unsigned long size = 1UL << high;
 
-	testcase(high == MAX_ORDER - 1);
-	testcase(high - low == 1);
+	testcase(zone_world(zone), EXPAND_FROM_TOP_ORDER, high == MAX_ORDER - 1);
+	testcase(zone_world(zone), EXPAND_ONE_LEVEL, high - low == 1);
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -225,8 +231,8 @@ continue_merging:
 	}
 
 done_merging:
-	testcase(order == MAX_ORDER - 1);
-	testcase(order == pageblock_order);
+	testcase(w, MERGE_TO_TOP_ORDER, order == MAX_ORDER - 1);
+	testcase(w, MERGE_TO_PAGEBLOCK, order == pageblock_order);
 	set_buddy_order(page, order);
 
 	if (fpi & FPI_TO_TAIL)

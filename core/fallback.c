@@ -63,17 +63,20 @@ static void boost_watermark(struct zone *zone)
 	struct world *w = zone_world(zone);
 	unsigned long max_boost;
 
-	if (!w->watermark_boost_factor)
+	if (!w->watermark_boost_factor || pageblock_nr_pages * 4 > zone_managed_pages(zone)) {
+		feature(w, FEAT_BOOST_SKIPPED);
 		return;
-	if (pageblock_nr_pages * 4 > zone_managed_pages(zone))
-		return;
+	}
 	max_boost = mult_frac(zone->_watermark[WMARK_HIGH], (unsigned long)w->watermark_boost_factor, 10000);
-	if (!max_boost)
+	if (!max_boost) {
+		feature(w, FEAT_BOOST_SKIPPED);
 		return;
+	}
 	if (max_boost < pageblock_nr_pages)
 		max_boost = pageblock_nr_pages;
 	WRITE_ONCE(zone->watermark_boost, zone->watermark_boost + pageblock_nr_pages < max_boost ?
 						  zone->watermark_boost + pageblock_nr_pages : max_boost);
+	feature(w, zone->watermark_boost == max_boost ? FEAT_BOOST_AT_CAP : FEAT_BOOST_RAISED);
 	bf_event(w, EV_BOOST_WATERMARK, zone->node, zone_idx(zone), 0, (int)zone->watermark_boost);
 }
 
@@ -108,6 +111,7 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 	/* Take ownership for orders >= pageblock_order */
 	if (current_order >= pageblock_order) {
 		change_pageblock_range(w, page, (int)current_order, start_type);
+		feature(w, FEAT_FALLBACK_CLAIMED_BLOCK);
 		goto single_page;
 	}
 
@@ -133,14 +137,20 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 	if (!free_pages)
 		goto single_page;
 
-	testcase(free_pages + alike_pages == (1 << (pageblock_order - 1)));
-	testcase(free_pages + alike_pages == (1 << (pageblock_order - 1)) - 1);
+	testcase(w, STEAL_EXACTLY_HALF, free_pages + alike_pages == (1 << (pageblock_order - 1)));
+	testcase(w, STEAL_HALF_MINUS_ONE, free_pages + alike_pages == (1 << (pageblock_order - 1)) - 1);
 	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
-	    w->page_group_by_mobility_disabled)
+	    w->page_group_by_mobility_disabled) {
 		set_pageblock_migratetype(w, page, start_type);
+		feature(w, FEAT_FALLBACK_CLAIMED_BLOCK);
+	} else {
+		feature(w, FEAT_FALLBACK_SINGLE);
+	}
 	return;
 
 single_page:
+	if (current_order < pageblock_order)
+		feature(w, FEAT_FALLBACK_SINGLE);
 	move_to_free_list(page, zone, current_order, start_type);
 }
 
@@ -203,6 +213,7 @@ static bool __rmqueue_fallback(struct zone *zone, int order, int start_migratety
 			goto find_smallest;
 		goto do_steal;
 	}
+	feature(w, FEAT_FALLBACK_NONE);
 	return false;
 
 find_smallest:
@@ -216,8 +227,8 @@ find_smallest:
 	VM_BUG_ON(current_order == MAX_ORDER);
 
 do_steal:
-	testcase(current_order == pageblock_order);
-	testcase(current_order == order);
+	testcase(w, FALLBACK_PAGEBLOCK_ORDER, current_order == pageblock_order);
+	testcase(w, FALLBACK_SMALLEST_IS_ORDER, current_order == order);
 	page = list_first_entry(&area->free_list[fallback_mt], struct page, lru);
 	steal_suitable_fallback(zone, page, alloc_flags, start_migratetype, can_steal);
 	return true;
@@ -260,8 +271,10 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 	unsigned long max_managed = zone_managed_pages(zone) / 100 + pageblock_nr_pages;
 	int mt;
 
-	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed) {
+		feature(w, FEAT_HIGHATOMIC_AT_CAP);
 		return;
+	}
 
 	spin_lock(&zone->lock);
 	if (zone->nr_reserved_highatomic >= max_managed)
@@ -271,6 +284,7 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 		WRITE_ONCE(zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages);
 		set_pageblock_migratetype(w, page, MIGRATE_HIGHATOMIC);
 		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
+		feature(w, FEAT_HIGHATOMIC_RESERVED);
 	}
 out_unlock:
 	spin_unlock(&zone->lock);
@@ -305,6 +319,7 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 						   (zone->nr_reserved_highatomic < pageblock_nr_pages ?
 							    zone->nr_reserved_highatomic : pageblock_nr_pages));
 			set_pageblock_migratetype(w, page, ac->migratetype);
+			feature(w, FEAT_HIGHATOMIC_UNRESERVED);
 			if (move_freepages_block(zone, page, ac->migratetype, NULL)) {
 				spin_unlock(&zone->lock);
 				return true;

@@ -86,8 +86,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		else
 			min -= min / 4;
 	}
-	testcase(free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]));
-	testcase(free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]) + 1);
+	testcase(zone_world(z), WMARK_EXACTLY_MIN, free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]));
+	testcase(zone_world(z), WMARK_MIN_PLUS_ONE, free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]) + 1);
 	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 		return false;
 	if (!order)
@@ -109,17 +109,28 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	return false;
 }
 
+/* The zone's free pages against its own (boosted) watermarks, as a state feature. */
+static void wmark_band_feature(struct zone *z, long free_pages)
+{
+	int band = free_pages < (long)min_wmark_pages(z) ? 0 : free_pages < (long)low_wmark_pages(z) ? 1 :
+		   free_pages < (long)high_wmark_pages(z) ? 2 : 3;
+
+	feature(zone_world(z), (enum bf_feature)(FEAT_WMARK_BAND + zone_idx(z) * 4 + band));
+}
+
 static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
 				int highest_zoneidx, unsigned int alloc_flags, gfp_t gfp_mask)
 {
 	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
+
+	wmark_band_feature(z, free_pages);
 
 	/* Fast check for order-0 only; note the unsigned comparison (5.10 quirk). */
 	if (!order) {
 		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
 		long fast_free = free_pages - reserved;
 
-		testcase(fast_free < 0);  /* passes: compared as unsigned long */
+		testcase(zone_world(z), WMARK_FAST_NEGATIVE, fast_free < 0);  /* passes: compared as unsigned long */
 		/*
 		 * Upstream fix f27ce0e14088 (off in 5.10.0): a reserve larger than
 		 * the free count leaves nothing usable instead of going negative.
@@ -235,8 +246,10 @@ retry:
 		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 		if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
 					 (unsigned int)alloc_flags, gfp_mask)) {
-			if (alloc_flags & ALLOC_NO_WATERMARKS)
+			if (alloc_flags & ALLOC_NO_WATERMARKS) {
+				feature(cx->w, FEAT_NO_WATERMARKS_USED);
 				goto try_this_zone;
+			}
 			/* node_reclaim_mode == 0 */
 			continue;
 		}
@@ -256,6 +269,7 @@ try_this_zone:
 
 	/* Fragmentation avoidance failed everywhere: try again, fragmenting. */
 	if (no_fallback) {
+		feature(cx->w, FEAT_NOFRAGMENT_RETRY);
 		alloc_flags &= ~ALLOC_NOFRAGMENT;
 		goto retry;
 	}

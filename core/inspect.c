@@ -265,3 +265,8 @@ unsigned long bf_zone_list_seq(const struct world *w, int nid, int zid)
 			seq += z->pageset[cpu].pcp.seq;
 	return seq;
 }
+
+const unsigned char *bf_features(const struct world *w)
+{
+	return w->feat;
+}

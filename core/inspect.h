@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "mm.h"
+#include "features.h"
 #include "record.h"
 #include "tables.h"
 
@@ -86,6 +87,8 @@ unsigned long bf_vm_event(const struct world *w, int item);
 int bf_stat_by_name(const char *name, int *kind); /* kind: 0 zone, 1 numa, 2 event */
 
 const struct bf_records *bf_records(const struct world *w);
+/* The states reached since the last world_features_clear: [NR_FEATURES] bytes, 0 or 1. */
+const unsigned char *bf_features(const struct world *w);
 
 /* Zonelist of a node: fills (nid, zid) pairs, returns the count. */
 int bf_zonelist(const struct world *w, int nid, int nofallback, int out_nid[], int out_zid[], int max);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "mmzone.h"
+#include "features.h"
 #include "record.h"
 
 /* mm/internal.h: ALLOC_* (spec 3.1) */
@@ -92,6 +93,7 @@ struct world {
 	 */
 	unsigned long *dirty;
 	size_t dirty_cap;         /* words */
+	unsigned char *feat;      /* [NR_FEATURES] reached states (features.h); not world state */
 
 	struct bf_records rec;    /* WARNs, bad pages, events */
 };
@@ -189,11 +191,15 @@ static inline void lru_touch_del(struct world *w, const struct list_head *e)
 }
 
 /*
- * testcase(X) - a boundary condition the tests should reach (SQLite's
- * testcase()): each marker is a branch of its own, so coverage reports and
- * coverage-guided fuzzers see whether it was reached.
+ * testcase(w, NAME, X) - a boundary condition the tests should reach
+ * (SQLite's testcase()): each marker is a branch of its own, so coverage
+ * reports and coverage-guided fuzzers see whether it was reached, and sets
+ * its feature (features.h: TESTCASE_TABLE) for the reached-states figures.
  */
-#define testcase(x) do { if (x) __asm__ volatile(""); } while (0)
+#define testcase(w, name, x) do { if (x) { __asm__ volatile(""); (w)->feat[FEAT_TC_##name] = 1; } } while (0)
+
+/* feature(w, F) - the allocator passed through state F (features.h) */
+static inline void feature(struct world *w, enum bf_feature f) { w->feat[f] = 1; }
 
 /* Model VM_BUG_ON: on in the debug variant (BF_DEBUG_VM), compiled out otherwise. */
 #ifdef BF_DEBUG_VM

@@ -98,6 +98,9 @@ struct world *world_recreate(struct world *old, const struct bf_topology *t, cha
  * difference in why.  world_compare_fresh: the same against a fresh boot of
  * t in w's own memory (t must be w's topology; w is that fresh boot after).
  */
+/* Forget the states reached so far (features.h): an execution starts with none. */
+void world_features_clear(struct world *w);
+
 struct world_snapshot;
 struct world_snapshot *world_snapshot_take(struct world *w, struct world_snapshot *s);
 void world_snapshot_restore(struct world *w, const struct world_snapshot *s);

@@ -5,6 +5,7 @@
  * upstream fixes.
  * Dumps, the checker, the inspection API and the program format use these.
  */
+#include <stdio.h>
 #include "internal.h"
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
@@ -56,3 +57,32 @@ const char *const bf_fix_commits[BF_NR_FIXES] = {
 	BF_FIX_TABLE(X)
 #undef X
 };
+
+static const char *const testcase_names[] = {
+#define X(e, name) name,
+	TESTCASE_TABLE(X)
+#undef X
+#define X(e, name) name,
+	STATE_FEATURE_TABLE(X)
+#undef X
+};
+
+const char *bf_feature_name(int i, char *buf, unsigned long len)
+{
+	static const char *const band[4] = { "below min", "min..low", "low..high", "at or above high" };
+
+	if (i < 0 || i >= NR_FEATURES)
+		return "?";
+	if (i < FEAT_WMARK_BAND)
+		return testcase_names[i];
+	if (i < FEAT_LIST_FILLED)
+		snprintf(buf, len, "wmark band: %s free pages %s", zone_names[(i - FEAT_WMARK_BAND) / 4],
+			 band[(i - FEAT_WMARK_BAND) % 4]);
+	else if (i < FEAT_LIST_EMPTIED)
+		snprintf(buf, len, "free list: %s order %d became non-empty", zone_names[(i - FEAT_LIST_FILLED) / MAX_ORDER],
+			 (i - FEAT_LIST_FILLED) % MAX_ORDER);
+	else
+		snprintf(buf, len, "free list: %s order %d became empty", zone_names[(i - FEAT_LIST_EMPTIED) / MAX_ORDER],
+			 (i - FEAT_LIST_EMPTIED) % MAX_ORDER);
+	return buf;
+}

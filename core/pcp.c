@@ -42,7 +42,7 @@ static int rmqueue_bulk(struct context *cx, struct zone *zone, unsigned int orde
 		if (is_migrate_cma((int)page->index))
 			__mod_zone_page_state(cx, zone, NR_FREE_CMA_PAGES, -(1L << order));
 	}
-	testcase(i > 0 && (unsigned long)i < count);  /* partial refill */
+	testcase(cx->w, PCP_PARTIAL_REFILL, i > 0 && (unsigned long)i < count);  /* partial refill */
 	__mod_zone_page_state(cx, zone, NR_FREE_PAGES, -((long)i << order));
 	spin_unlock(&zone->lock);
 	return alloced;
@@ -62,6 +62,7 @@ static struct page *__rmqueue_pcplist(struct context *cx, struct zone *zone, int
 
 		WRITE_ONCE(pcp->count, pcp->count + n);
 		pcp->seq++;
+		feature(cx->w, n ? FEAT_PCP_REFILL : FEAT_PCP_REFILL_EMPTY);
 		if (list_empty(list))
 			return NULL;
 	}
@@ -117,7 +118,7 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 		} while (list_empty(list));
 
 		/* This is the only non-empty list. Free them all. */
-		testcase(batch_free > MIGRATE_PCPTYPES);  /* carried over from an emptied list */
+		testcase(w, PCP_BATCH_CARRIED, batch_free > MIGRATE_PCPTYPES);  /* carried over from an emptied list */
 		if (batch_free == MIGRATE_PCPTYPES)
 			batch_free = count;
 
@@ -185,8 +186,10 @@ void free_unref_page(struct context *cx, struct page *page)
 	list_add(&page->lru, &pcp->lists[migratetype]);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	pcp->seq++;
-	if (pcp->count >= READ_ONCE(pcp->high))
+	if (pcp->count >= READ_ONCE(pcp->high)) {
+		feature(w, FEAT_PCP_SPILL_AT_HIGH);
 		free_pcppages_bulk(cx, zone, READ_ONCE(pcp->batch), pcp);
+	}
 out:
 	local_irq_restore(cx);
 }

@@ -38,6 +38,7 @@ void wakeup_kswapd(struct context *cx, struct zone *zone, gfp_t gfp_flags, int o
 	if (READ_ONCE(pgdat->kswapd_order) < order)
 		WRITE_ONCE(pgdat->kswapd_order, order);
 	bf_event(cx->w, EV_WAKEUP_KSWAPD, pgdat->node_id, zone_idx(zone), order, (int)highest_zoneidx);
+	feature(cx->w, FEAT_KSWAPD_WAKEUP);
 }
 
 /* wake_all_kswapds - once per node, as zonelists group zones by node. */
@@ -209,6 +210,7 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 		gfp_mask &= ~__GFP_ATOMIC;
 	}
 
+	feature(w, FEAT_SLOW_ENTER);
 	/* retry_cpuset: (cpusets disabled: check_retry_cpuset() is always false) */
 	no_progress_loops = 0;
 	alloc_flags = gfp_to_alloc_flags(cx, gfp_mask);
@@ -220,12 +222,15 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 
 	/* The adjusted alloc_flags might result in immediate success, so try that first. */
 	page = get_page_from_freelist(cx, gfp_mask, order, (int)alloc_flags, ac);
-	if (page)
+	if (page) {
+		feature(w, FEAT_SLOW_FIRST_TRY_OK);
 		goto got_pg;
+	}
 
 	/* Costly or non-movable high-order requests try compaction before reclaim. */
 	if (can_direct_reclaim && (costly_order || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
 	    !__gfp_pfmemalloc_flags(cx, gfp_mask)) {
+		feature(w, FEAT_SLOW_COMPACT_FIRST);
 		page = __alloc_pages_direct_compact(cx, gfp_mask, order, alloc_flags, ac, &compact_result);
 		if (page)
 			goto got_pg;
@@ -235,6 +240,7 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 	}
 
 retry:
+	feature(w, FEAT_SLOW_RETRY);
 	if (++passes > BF_NOFAIL_LOOP_CAP) {
 		bf_warn(w, WARN_NOFAIL_LOOP_CAP, gfp_mask, order);
 		return NULL;
@@ -244,8 +250,10 @@ retry:
 		wake_all_kswapds(cx, order, gfp_mask, ac);
 
 	reserve_flags = __gfp_pfmemalloc_flags(cx, gfp_mask);
-	if (reserve_flags)
+	if (reserve_flags) {
+		feature(w, FEAT_SLOW_RESERVE_FLAGS);
 		alloc_flags = current_alloc_flags(cx, gfp_mask, reserve_flags);
+	}
 
 	/* Reserve users and atomic requests ignore the policy's nodemask. */
 	if (!(alloc_flags & ALLOC_CPUSET) || reserve_flags) {
@@ -263,6 +271,7 @@ retry:
 	if (current_task(cx)->flags & PF_MEMALLOC)
 		goto nopage;
 
+	feature(w, FEAT_SLOW_DIRECT_RECLAIM);
 	page = __alloc_pages_direct_reclaim(cx, gfp_mask, order, alloc_flags, ac, &did_some_progress);
 	if (page)
 		goto got_pg;
@@ -275,10 +284,13 @@ retry:
 	if (costly_order && !(gfp_mask & __GFP_RETRY_MAYFAIL))
 		goto nopage;
 	if (should_reclaim_retry(cx, gfp_mask, order, ac, alloc_flags, did_some_progress > 0,
-				 &no_progress_loops))
+				 &no_progress_loops)) {
+		feature(w, FEAT_SLOW_RECLAIM_RETRY);
 		goto retry;
+	}
 	/* should_compact_retry() needs did_some_progress > 0, which reclaim never reports yet. */
 
+	feature(w, FEAT_SLOW_OOM);
 	page = __alloc_pages_may_oom(cx, gfp_mask, order, ac, &did_some_progress);
 	if (page)
 		goto got_pg;
@@ -288,6 +300,7 @@ retry:
 	}
 
 nopage:
+	feature(w, FEAT_SLOW_NOPAGE);
 	if (gfp_mask & __GFP_NOFAIL) {
 		/* All existing users of __GFP_NOFAIL are blockable; a non-blocking one fails. */
 		if (!can_direct_reclaim) {
@@ -298,15 +311,19 @@ nopage:
 			bf_warn(w, WARN_NOFAIL_MEMALLOC, gfp_mask, order);
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
 			bf_warn(w, WARN_NOFAIL_COSTLY, gfp_mask, order);
+		feature(w, FEAT_SLOW_NOFAIL_FALLBACK);
 		page = __alloc_pages_cpuset_fallback(cx, gfp_mask, order, ALLOC_HARDER, ac);
 		if (page)
 			goto got_pg;
 		goto retry;
 	}
 fail:
+	feature(w, FEAT_SLOW_FAIL);
 	/* warn_alloc: no message with __GFP_NOWARN */
 	if (!(gfp_mask & __GFP_NOWARN))
 		bf_warn(w, WARN_ALLOC_FAILURE, gfp_mask, order);
 got_pg:
+	if (page)
+		feature(w, FEAT_SLOW_GOT_PAGE);
 	return page;
 }

@@ -193,6 +193,7 @@ struct world_bufs {
 	struct per_cpu_pageset *pagesets;   /* [BF_MAX_NODES * MAX_NR_ZONES][BF_MAX_CPUS] */
 	unsigned long *dirty;
 	size_t dirty_cap;                   /* words */
+	unsigned char *feat;                /* [NR_FEATURES] */
 };
 
 /*
@@ -218,6 +219,7 @@ static void world_bufs_give(struct world *w, const struct world_bufs *b)
 	w->pageblock_flags = b->pageblock_flags;
 	w->pagesets = b->pagesets;
 	w->dirty = b->dirty;
+	w->feat = b->feat;
 }
 
 static int world_alloc(struct world *w, struct world_bufs *b)
@@ -245,6 +247,9 @@ static int world_alloc(struct world *w, struct world_bufs *b)
 		b->dirty = malloc(dirty_words * sizeof(unsigned long));
 		b->dirty_cap = b->dirty ? dirty_words : 0;
 	}
+	if (!b->feat)
+		b->feat = malloc(NR_FEATURES);
+	w->feat = b->feat;
 	w->dirty = b->dirty;
 	w->dirty_cap = b->dirty_cap;
 	w->mem_map = b->mem_map;
@@ -252,8 +257,9 @@ static int world_alloc(struct world *w, struct world_bufs *b)
 	w->pageblock_flags = b->pageblock_flags;
 	w->pbf_cap = b->pbf_cap;
 	w->pagesets = b->pagesets;
-	if (!w->mem_map || !w->pageblock_flags || !w->pagesets || !w->dirty)
+	if (!w->mem_map || !w->pageblock_flags || !w->pagesets || !w->dirty || !w->feat)
 		return -1;
+	memset(w->feat, 0, NR_FEATURES);
 	/* boot writes every page: all dirty until a snapshot is taken */
 	memset(w->dirty, 0xff, dirty_words * sizeof(unsigned long));
 	memset(w->pageblock_flags, 0, pbf_words * sizeof(unsigned long));
@@ -323,7 +329,7 @@ struct world *world_recreate(struct world *old, const struct bf_topology *t, cha
 
 	if (old) {
 		b = (struct world_bufs){ old->mem_map, old->mem_map_cap, old->pageblock_flags, old->pbf_cap,
-					 old->pagesets, old->dirty, old->dirty_cap };
+					 old->pagesets, old->dirty, old->dirty_cap, old->feat };
 		memset(old, 0, sizeof(*old));
 	} else if (!(w = calloc(1, sizeof(*w)))) {
 		return snprintf(err, errlen, "out of memory"), NULL;
@@ -423,7 +429,13 @@ void world_destroy(struct world *w)
 	free(w->mem_map);
 	free(w->pageblock_flags);
 	free(w->dirty);
+	free(w->feat);
 	free(w);
+}
+
+void world_features_clear(struct world *w)
+{
+	memset(w->feat, 0, NR_FEATURES);
 }
 
 void world_set_irq(struct world *w, int cpu, bool in_interrupt)

@@ -560,6 +560,8 @@ enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog 
 	memset(r, 0, sizeof(*r));
 	r->trace_hash = 0xcbf29ce484222325UL;
 	x.w = c->w = bf_world_cache_get(&c->worlds, &p->topo, err, sizeof(err));
+	if (x.w)
+		world_features_clear(x.w);
 	if (!x.w) {
 		bf_exec_fail(&x, BF_EXEC_BAD_PROGRAM, "topology: %s", err);
 		r->line = 1;  /* the topology block starts the program */

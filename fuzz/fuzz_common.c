@@ -22,8 +22,10 @@ void bf_fuzz_abort(const char *fmt, ...)
 void bf_fuzz_run_or_abort(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
 			  struct bf_exec_result *r)
 {
-	if (bf_exec_ctx_run(c, p, o, r) == BF_EXEC_OK)
+	if (bf_exec_ctx_run(c, p, o, r) == BF_EXEC_OK) {
+		bf_fuzz_feedback(bf_exec_ctx_world(c));
 		return;
+	}
 	if (r->status == BF_EXEC_DIVERGENCE) {
 		bf_report_divergence(stderr, p, r, bf_exec_ctx_world(c), bf_exec_ctx_oracle(c));
 	} else {

@@ -19,6 +19,12 @@
  */
 void bf_fuzz_run_or_abort(struct bf_exec_ctx *c, const struct bf_prog *p, const struct bf_exec_opts *o,
 			  struct bf_exec_result *r);
+/*
+ * The allocator states the last run reached (core/features.h), executed as
+ * one distinct code block each, so coverage-guided engines keep inputs that
+ * reach new states (feedback.c).  bf_fuzz_run_or_abort calls it.
+ */
+void bf_fuzz_feedback(const struct world *w);
 void bf_fuzz_abort(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /*

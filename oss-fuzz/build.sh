@@ -12,7 +12,7 @@ mkdir -p "$WORK/obj" "$WORK/host" "$OUT"
 
 lib_sources() {
 	ls core/*.c oracle/*.c
-	ls fuzz/*.c | grep -vE '/(replay_main|standalone_main|fuzz_(ops|parse|variants|threads)|afl_[a-z_]+)\.c$'
+	ls fuzz/*.c | grep -vE '/(replay_main|reach_main|standalone_main|fuzz_(ops|parse|variants|threads)|afl_[a-z_]+)\.c$'
 }
 
 # 1. the library, instrumented with the infrastructure's flags
