@@ -13,6 +13,8 @@
  *   --text / --bin force the input format (default: .bfp is text, anything else binary)
  *   --to-text      print the program as .bfp text and exit
  *   --to-bin OUT   write the program's binary encoding to OUT and exit
+ *   --fold         with --to-bin: fold what the binary format cannot say (expect and
+ *                  dump lines dropped, values folded into range) instead of refusing
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bf-replay [--trace] [--dump] [--check] [--no-oracle] [--drain-every-op]\n"
-		   "                 [--expect-divergence KIND] [--fix NAME|all] [--text|--bin] [--to-text | --to-bin OUT] FILE\n");
+		   "                 [--expect-divergence KIND] [--fix NAME|all] [--text|--bin] [--to-text | [--fold] --to-bin OUT] FILE\n");
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -73,7 +75,7 @@ int main(int argc, char **argv)
 	struct bf_oracle *orc = NULL;
 	const char *path = NULL, *to_bin = NULL, *want_div = NULL;
 	char err[1024];
-	int dump = 0, to_text = 0, fmt = 0, rc;  /* fmt: 0 by name, 't' text, 'b' binary */
+	int dump = 0, to_text = 0, fold = 0, fmt = 0, rc;  /* fmt: 0 by name, 't' text, 'b' binary */
 	unsigned int fixes = 0;
 
 #ifdef BF_DEBUG_VM
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
 			fmt = a[2];
 		else if (!strcmp(a, "--to-text"))
 			to_text = 1;
+		else if (!strcmp(a, "--fold"))
+			fold = 1;
 		else if (!strcmp(a, "--to-bin") && i + 1 < argc)
 			to_bin = argv[++i];
 		else if (!strcmp(a, "--expect-divergence") && i + 1 < argc)
@@ -139,7 +143,7 @@ int main(int argc, char **argv)
 			unsigned char *buf = malloc(cap);
 			FILE *f = fopen(to_bin, "wb");
 
-			n = buf ? bf_prog_encode(&p, buf, cap) : 0;
+			n = !buf ? 0 : fold ? bf_prog_encode_fold(&p, buf, cap) : bf_prog_encode(&p, buf, cap);
 			if (!f || !n || fwrite(buf, 1, n, f) != n) {
 				fprintf(stderr, "%s:1:1: cannot write the binary encoding (a program using features the "
 						"binary format lacks, e.g. expect lines?)\n", to_bin);
