@@ -31,6 +31,13 @@
 #define CHECK_AT_PREP (((1UL << NR_PAGEFLAGS) - 1) & ~(1UL << PG_hwpoison))
 #define TAIL_MAPPING_VALUE 0xdead000000000400UL
 
+/* gfp as text, formatted only for a divergence's detail */
+static const char *gfp_str(gfp_t gfp, char *g, size_t len)
+{
+	gfp_format(gfp, g, len);
+	return g;
+}
+
 static int zone_on_list(const struct bf_oracle *o, int nid, int nf, const struct bf_ozone *z)
 {
 	for (int i = 0; i < o->zl_n[nid][nf]; i++)
@@ -39,32 +46,49 @@ static int zone_on_list(const struct bf_oracle *o, int nid, int nf, const struct
 	return 0;
 }
 
-static int skip_page(const struct bf_oracle *o, unsigned long pfn)
+/* prep_compound_page's layout (I9) for page i of the compound block at head; NULL if it holds */
+static const char *compound_wrong(const struct bf_page_info *pi, unsigned long head, unsigned long i,
+				  unsigned int order)
 {
-	return bm_test(o->taint, pfn) || bm_test(o->unk, pfn);
+	if (i == 0)
+		return !pi->head || pi->tail ? "head page without PG_head" : NULL;
+	if (!pi->tail || pi->head_pfn != head)
+		return "tail does not point at its head";
+	if (i >= 2 && pi->mapping != TAIL_MAPPING_VALUE)
+		return "tail mapping is not TAIL_MAPPING";
+	if (i == 1 && (pi->compound_order != order || pi->compound_nr != 1UL << order || pi->compound_dtor != 1 ||
+		       pi->compound_mapcount != -1))
+		return "page[1] compound_order/nr/dtor/mapcount";
+	if (i == 2 && order > 1 && pi->hpage_pinned_refcount != 0)
+		return "page[2] pincount";
+	return NULL;
 }
 
+/*
+ * One bf_page_info per page: the new-page state of every page first (the
+ * first bad one is the report), compound metadata second (its first wrong
+ * page is the report only if every page's new-page state holds).
+ */
 static int new_page_state(struct bf_oracle *o, const struct world *w, const struct bf_oracle_op *op, gfp_t gfp,
 			  unsigned long pfn, unsigned int order, unsigned long kept, int compound,
 			  struct bf_divergence *d)
 {
 	const struct bf_ozone *z = bf_o_zone_of(o, pfn);
-	unsigned long n = 1UL << order;
+	unsigned long n = 1UL << order, meta_i = 0;
+	const char *meta = NULL;
 	struct bf_page_info pi;
 
 	if (bm_any_range(o->taint, pfn, n) || bm_any_range(o->unk, pfn, n))
 		return 0;   /* a poked page may sit anywhere in the block: judge none of it */
+	if (kept)
+		n = kept;   /* alloc_pages_exact freed the rest again: the list checks judge it */
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long p = pfn + i;
 		int want_ref = (i == 0 || i < kept) ? 1 : 0;
 		unsigned long flags_ok = (compound && i == 0) ? (1UL << PG_head) : 0;
 		const char *what = NULL;
 
-		if (skip_page(o, p))
-			continue;
 		bf_page_info(w, p, &pi);
-		if (kept && i >= kept)
-			continue;   /* alloc_pages_exact freed it again: the list checks judge it */
 		if (pi.mapcount != -1)
 			what = pi.buddy ? "PageBuddy" : "_mapcount != -1";
 		else if (pi.refcount != want_ref)
@@ -83,32 +107,12 @@ static int new_page_state(struct bf_oracle *o, const struct world *w, const stru
 			return bf_o_div(d, BF_DIV_BAD_NEW_PAGE, NULL, z ? z->nid : -1, z ? z->zid : -1, p,
 					"page %lu of the order-%u block at pfn 0x%lx: %s (refcount %d mapcount %d flags 0x%lx)",
 					i, order, pfn, what, pi.refcount, pi.mapcount, pi.flags);
+		if (compound && !meta && (meta = compound_wrong(&pi, pfn, i, order)))
+			meta_i = i;
 	}
-	if (!compound)
-		return 0;
-	/* prep_compound_page (I9) */
-	for (unsigned long i = 0; i < n; i++) {
-		unsigned long p = pfn + i;
-		const char *what = NULL;
-
-		bf_page_info(w, p, &pi);
-		if (i == 0) {
-			if (!pi.head || pi.tail)
-				what = "head page without PG_head";
-		} else if (!pi.tail || pi.head_pfn != pfn) {
-			what = "tail does not point at its head";
-		} else if (i >= 2 && pi.mapping != TAIL_MAPPING_VALUE) {
-			what = "tail mapping is not TAIL_MAPPING";
-		} else if (i == 1 && (pi.compound_order != order || pi.compound_nr != n ||
-				      pi.compound_dtor != 1 || pi.compound_mapcount != -1)) {
-			what = "page[1] compound_order/nr/dtor/mapcount";
-		} else if (i == 2 && order > 1 && pi.hpage_pinned_refcount != 0) {
-			what = "page[2] pincount";
-		}
-		if (what)
-			return bf_o_div(d, BF_DIV_COMPOUND_META, NULL, z ? z->nid : -1, z ? z->zid : -1, p,
-					"page %lu of the order-%u compound page at pfn 0x%lx: %s", i, order, pfn, what);
-	}
+	if (meta)
+		return bf_o_div(d, BF_DIV_COMPOUND_META, NULL, z ? z->nid : -1, z ? z->zid : -1, pfn + meta_i,
+				"page %lu of the order-%u compound page at pfn 0x%lx: %s", meta_i, order, pfn, meta);
 	return 0;
 }
 
@@ -166,7 +170,7 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 	int exact = op->kind == BF_OOP_ALLOC_EXACT, zone_bad, hz;
 	gfp_t gfp = op->gfp;
 	unsigned int order = op->order;
-	unsigned long pfn = op->pfn, n, kept = 0;
+	unsigned long pfn = op->pfn, n, kept = 0, taken;
 	int pref = op->nid >= 0 ? op->nid : o->cpu_node[op->cpu >= 0 && op->cpu < BF_MAX_CPUS ? op->cpu : 0];
 	int nf = (gfp & __GFP_THISNODE) != 0, reject_order, reject_mt;
 	struct bf_ozone *z;
@@ -186,9 +190,6 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 	o->e.is_alloc = 1;
 	o->e.leak_order = order < MAX_ORDER ? order : 0;
 	expect_warnings(o, gfp, order, op->cpu, reject_order, reject_mt, zone_bad, pfn == NO_PFN);
-	g[0] = 0;
-	if (pfn == NO_PFN || reject_order || reject_mt)
-		gfp_format(gfp, g, sizeof(g));
 
 	if (pfn == NO_PFN) {
 		const struct bf_records *rec = bf_records(w);
@@ -202,25 +203,26 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 			return 0;
 		if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_DIRECT_RECLAIM) && !capped)
 			return bf_o_div(d, BF_DIV_NOFAIL_NULL, NULL, -1, -1, NO_PFN,
-					"order %u gfp %s returned NULL without the model's loop cap", order, g);
+					"order %u gfp %s returned NULL without the model's loop cap", order,
+					gfp_str(gfp, g, sizeof(g)));
 		if (bf_o_must_succeed(o, gfp, order, op->cpu, pref, why, sizeof(why)))
 			return bf_o_div(d, BF_DIV_UNEXPECTED_FAIL, NULL, -1, -1, NO_PFN,
-					"order %u gfp %s returned NULL; %s", order, g, why);
+					"order %u gfp %s returned NULL; %s", order, gfp_str(gfp, g, sizeof(g)), why);
 		o->st.undecided_fails++;
 		return 0;
 	}
 	if (reject_order || reject_mt)
 		return bf_o_div(d, BF_DIV_MISALIGNED, NULL, -1, -1, pfn,
-				"order %u gfp %s: a refused request returned pfn 0x%lx", order, g, pfn);
+				"order %u gfp %s: a refused request returned pfn 0x%lx", order, gfp_str(gfp, g, sizeof(g)),
+				pfn);
 	n = 1UL << order;
 	z = bf_o_zone_of(o, pfn);
 	if (!z || (pfn & (n - 1)) || pfn + n > z->end)
 		return bf_o_div(d, BF_DIV_MISALIGNED, NULL, z ? z->nid : -1, z ? z->zid : -1, pfn,
 				"order %u block at pfn 0x%lx is misaligned or leaves its zone", order, pfn);
-	for (unsigned long p = pfn; p < pfn + n; p++)
-		if (!bm_test(o->unk, p) && !bf_o_is_free(o, p))
-			return bf_o_div(d, BF_DIV_DOUBLE_ALLOC, NULL, z->nid, z->zid, p,
-					"order %u block at pfn 0x%lx: page 0x%lx was not free", order, pfn, p);
+	if ((taken = bf_o_first_taken(o, pfn, n)) != NO_PFN)
+		return bf_o_div(d, BF_DIV_DOUBLE_ALLOC, NULL, z->nid, z->zid, taken,
+				"order %u block at pfn 0x%lx: page 0x%lx was not free", order, pfn, taken);
 	if (z->zid > hz || !zone_on_list(o, pref, 0, z)) {
 		gfp_format(gfp, g, sizeof(g));
 		if (z->zid > hz)

@@ -4,7 +4,7 @@
  * zone state zone_watermark_fast() reads); bf_oracle_after judges the op's
  * result (alloc_check.c), applies it to the oracle's state (model.c),
  * judges the records (records.c) and runs the check (world_check.c): of the
- * zones that changed, and of every zone every BF_O_FULL_EVERY ops.
+ * zones that changed, and the periodic one every BF_O_FULL_EVERY ops.
  *
  * Invariant: after a 0 return the oracle's state is the contract's view of
  * the world after the op; after a divergence it may be stale (the executor
@@ -22,11 +22,9 @@ void bf_oracle_before(struct bf_oracle *o, const struct world *w, const struct b
 	o->before_fresh = o->check_epoch == o->st.ops;
 	if (op->kind != BF_OOP_ALLOC && op->kind != BF_OOP_ALLOC_EXACT)
 		return;
-	for (int i = 0; i < BF_O_ZONES; i++) {
-		struct bf_ozone *z = &o->z[i];
+	for (int i = 0; i < o->nr_live; i++) {
+		struct bf_ozone *z = &o->z[o->live[i]];
 
-		if (!z->live)
-			continue;
 		z->free_global = (long)bf_zone_stat(w, z->nid, z->zid, NR_FREE_PAGES, false);
 		z->cma_global = (long)bf_zone_stat(w, z->nid, z->zid, NR_FREE_CMA_PAGES, false);
 		bf_zone_info(w, z->nid, z->zid, &z->zi);
@@ -64,5 +62,5 @@ int bf_oracle_after(struct bf_oracle *o, const struct world *w, const struct bf_
 	rc = bf_o_records_after(o, w, d);
 	if (rc)
 		return rc;
-	return bf_o_check(o, w, d, o->st.ops % BF_O_FULL_EVERY == 0);
+	return bf_o_check(o, w, d, o->st.ops % BF_O_FULL_EVERY ? BF_O_CHECK_CHANGED : BF_O_CHECK_PERIODIC);
 }

@@ -15,8 +15,8 @@
  *            state is not asserted
  *   hwp      poked with PG_hwpoison: may vanish silently (check_new_page)
  *   present  in a zone span and not a hole
- *   onlist/onpcp/head  scratch of one check: pages on free lists, on pcp
- *            lists, free-list heads (cleared again before the check returns)
+ *   onlist/onpcp  scratch of one check: pages on free lists, on pcp lists
+ *            (cleared again before the check returns)
  * Free per the oracle == present & ~held & ~unk.
  */
 #ifndef BF_ORACLE_INT_H
@@ -29,7 +29,7 @@
 #define BF_O_ZONES (BF_MAX_NODES * MAX_NR_ZONES)
 #define BF_ZI(nid, zid) ((nid) * MAX_NR_ZONES + (zid))
 #define BF_INF (~0UL)
-#define BF_O_FULL_EVERY 16                       /* a full check of every zone every this many ops */
+#define BF_O_FULL_EVERY 16                       /* a periodic check of every zone every this many ops */
 
 /* A block the program holds (head pfn; order; references as the head's refcount). */
 struct bf_oblock {
@@ -39,17 +39,22 @@ struct bf_oblock {
 };
 
 struct bf_ozone {
+	/* hot: read for every zone after every op */
 	int nid, zid, live;                      /* live: spans pages */
-	unsigned long start, end, present;
 	int degraded;                            /* checks off after an invalid free or a hwpoison free */
-	int rebase;                              /* accept the counter drift after a leak */
-	long drift[2];                           /* NR_FREE_PAGES, NR_FREE_CMA_PAGES minus the lists */
-	/* from the last full check (the state the next op starts from) */
-	unsigned long cnt[MAX_ORDER][MIGRATE_TYPES];
-	int dirty;                               /* a tainted/unknown page sits on its lists */
+	unsigned long start, end, present;
 	/* incremental checking: skip a zone neither side changed since it last passed */
 	unsigned long seq_seen;                  /* bf_zone_list_seq at its last passing check */
 	int seq_valid, touched;                  /* touched: the oracle's own state of it changed */
+	int excused;                             /* buddies left unmerged because of an ISOLATE pageblock */
+	int dirty;                               /* a tainted/unknown page sits on its lists */
+	int rebase;                              /* accept the counter drift after a leak */
+	long drift[2];                           /* NR_FREE_PAGES, NR_FREE_CMA_PAGES minus the lists */
+	/* what the lists held at its last check (the state the next op starts from) */
+	long sum, cma;                           /* pages on non-ISOLATE lists, on CMA lists */
+	unsigned long nr[MAX_ORDER];             /* blocks per order */
+	int pcp_n[BF_MAX_CPUS];                  /* pages on each CPU's pcp lists */
+	unsigned long cnt[MAX_ORDER][MIGRATE_TYPES];
 	/* snapshot before an allocation */
 	long free_global, cma_global;
 	struct bf_zone_info zi;
@@ -68,9 +73,9 @@ struct bf_fblock { unsigned long pfn; unsigned char order, mt; };
 
 struct bf_oracle {
 	unsigned long npfn, nwords;
-	uint64_t *held, *unk, *taint, *hwp, *present, *onlist, *onpcp, *head;
-	unsigned char *ord;                      /* order of a free-list head (valid where head is set) */
+	uint64_t *held, *unk, *taint, *hwp, *present, *onlist, *onpcp;
 	struct bf_ozone z[BF_O_ZONES];
+	int nr_live, live[BF_O_ZONES];           /* indexes of the live zones, in z[] order */
 	int nr_nodes, nr_cpus, cpu_node[BF_MAX_CPUS];
 	int zl_n[BF_MAX_NODES][2], zl_nid[BF_MAX_NODES][2][BF_O_ZONES], zl_zid[BF_MAX_NODES][2][BF_O_ZONES];
 	int irq[BF_MAX_CPUS];
@@ -103,6 +108,20 @@ void bm_clear_range(uint64_t *bm, unsigned long pfn, unsigned long n);
 int bm_any_range(const uint64_t *bm, unsigned long pfn, unsigned long n);
 int bm_all_range(const uint64_t *bm, unsigned long pfn, unsigned long n);
 unsigned long bm_first_range(const uint64_t *bm, unsigned long pfn, unsigned long n); /* NO_PFN if none */
+/* first pfn of [pfn, pfn+n) neither free per the oracle nor unknown; NO_PFN if none */
+unsigned long bf_o_first_taken(const struct bf_oracle *o, unsigned long pfn, unsigned long n);
+
+/* the bits of bitmap word i inside the zone span */
+static inline uint64_t bf_o_span_mask(const struct bf_ozone *z, unsigned long i)
+{
+	uint64_t span = ~0ULL;
+
+	if (i == z->start >> 6)
+		span &= ~0ULL << (z->start & 63);
+	if (i == (z->end - 1) >> 6 && (z->end & 63))
+		span &= (1ULL << (z->end & 63)) - 1;
+	return span;
+}
 
 /* zones and blocks (state.c) */
 struct bf_ozone *bf_o_zone_of(struct bf_oracle *o, unsigned long pfn);
@@ -117,8 +136,13 @@ static inline int bf_o_is_free(const struct bf_oracle *o, unsigned long pfn)
 void bf_o_degrade(struct bf_oracle *o, unsigned long pfn, unsigned long n);
 void bf_o_unknown(struct bf_oracle *o, unsigned long pfn, unsigned long n);   /* unk + taint */
 void bf_o_touch(struct bf_oracle *o, unsigned long pfn, unsigned long n);     /* re-check these zones */
-/* the check: every zone (full), or only those whose lists or oracle state changed */
-int bf_o_check(struct bf_oracle *o, const struct world *w, struct bf_divergence *d, int full);
+/*
+ * The check.  CHANGED: the zones whose lists (bf_zone_list_seq) or oracle
+ * state changed.  PERIODIC: those in full, the others' counters against what
+ * their unchanged lists held.  ALL: every zone in full.
+ */
+enum bf_o_check_mode { BF_O_CHECK_CHANGED, BF_O_CHECK_PERIODIC, BF_O_CHECK_ALL };
+int bf_o_check(struct bf_oracle *o, const struct world *w, struct bf_divergence *d, enum bf_o_check_mode mode);
 
 /* divergence text (state.c) */
 int bf_o_div(struct bf_divergence *d, enum bf_div_kind k, const char *sub, int nid, int zid,

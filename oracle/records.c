@@ -55,8 +55,8 @@ int bf_o_records_after(struct bf_oracle *o, const struct world *w, struct bf_div
 
 	/* bad_page reports first: their leaks hold whatever else is judged */
 	if (nb > BF_RECORD_RING) {
-		for (int i = 0; i < BF_O_ZONES; i++)
-			o->z[i].degraded = 1;
+		for (int i = 0; i < o->nr_live; i++)
+			o->z[o->live[i]].degraded = 1;
 		nb = 0;
 	}
 	for (unsigned long i = 0; i < nb; i++) {

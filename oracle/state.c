@@ -23,52 +23,52 @@ static inline uint64_t range_mask(unsigned long lo, unsigned long n) /* bits lo.
 	return (n >= 64 ? ~0ULL : ((1ULL << n) - 1)) << lo;
 }
 
+/*
+ * A range as a partial first word, whole middle words and a partial last
+ * word: WORD runs once per word with i_ its index and m_ the range's bits in
+ * it (a constant ~0 for the middle words, so those loops vectorize; aligned
+ * blocks of order >= 6 are all middle words).  WORD may return.
+ */
+#define BM_FOR_WORDS(pfn, n, WORD)                                                           \
+	do {                                                                                 \
+		unsigned long p_ = (pfn), n_ = (n), i_;                                     \
+		uint64_t m_;                                                                \
+		if (n_ && (p_ & 63)) {                                                      \
+			unsigned long k_ = 64 - (p_ & 63) < n_ ? 64 - (p_ & 63) : n_;       \
+			m_ = range_mask(p_ & 63, k_);                                       \
+			i_ = p_ >> 6;                                                       \
+			WORD;                                                               \
+			p_ += k_;                                                           \
+			n_ -= k_;                                                           \
+		}                                                                           \
+		for (m_ = ~0ULL, i_ = p_ >> 6; n_ >= 64; i_++, n_ -= 64, p_ += 64)          \
+			WORD;                                                               \
+		if (n_) {                                                                   \
+			m_ = range_mask(0, n_);                                             \
+			i_ = p_ >> 6;                                                       \
+			WORD;                                                               \
+		}                                                                           \
+	} while (0)
+
 void bm_set_range(uint64_t *bm, unsigned long pfn, unsigned long n)
 {
-	while (n) {
-		unsigned long off = pfn & 63, k = 64 - off < n ? 64 - off : n;
-
-		bm[pfn >> 6] |= range_mask(off, k);
-		pfn += k;
-		n -= k;
-	}
+	BM_FOR_WORDS(pfn, n, bm[i_] |= m_);
 }
 
 void bm_clear_range(uint64_t *bm, unsigned long pfn, unsigned long n)
 {
-	while (n) {
-		unsigned long off = pfn & 63, k = 64 - off < n ? 64 - off : n;
-
-		bm[pfn >> 6] &= ~range_mask(off, k);
-		pfn += k;
-		n -= k;
-	}
+	BM_FOR_WORDS(pfn, n, bm[i_] &= ~m_);
 }
 
 int bm_any_range(const uint64_t *bm, unsigned long pfn, unsigned long n)
 {
-	while (n) {
-		unsigned long off = pfn & 63, k = 64 - off < n ? 64 - off : n;
-
-		if (bm[pfn >> 6] & range_mask(off, k))
-			return 1;
-		pfn += k;
-		n -= k;
-	}
+	BM_FOR_WORDS(pfn, n, if (bm[i_] & m_) return 1);
 	return 0;
 }
 
 int bm_all_range(const uint64_t *bm, unsigned long pfn, unsigned long n)
 {
-	while (n) {
-		unsigned long off = pfn & 63, k = 64 - off < n ? 64 - off : n;
-		uint64_t m = range_mask(off, k);
-
-		if ((bm[pfn >> 6] & m) != m)
-			return 0;
-		pfn += k;
-		n -= k;
-	}
+	BM_FOR_WORDS(pfn, n, if ((bm[i_] & m_) != m_) return 0);
 	return 1;
 }
 
@@ -86,29 +86,53 @@ unsigned long bm_first_range(const uint64_t *bm, unsigned long pfn, unsigned lon
 	return NO_PFN;
 }
 
+/* not free (held, or not present) and not unknown: word by word */
+unsigned long bf_o_first_taken(const struct bf_oracle *o, unsigned long pfn, unsigned long n)
+{
+	while (n) {
+		unsigned long off = pfn & 63, k = 64 - off < n ? 64 - off : n, i = pfn >> 6;
+		uint64_t v = ~o->unk[i] & (o->held[i] | ~o->present[i]) & range_mask(off, k);
+
+		if (v)
+			return (pfn & ~63UL) + (unsigned long)__builtin_ctzll(v);
+		pfn += k;
+		n -= k;
+	}
+	return NO_PFN;
+}
+
 /* ---- zones ---- */
 
 struct bf_ozone *bf_o_zone_of(struct bf_oracle *o, unsigned long pfn)
 {
-	for (int i = 0; i < BF_O_ZONES; i++)
-		if (o->z[i].live && pfn >= o->z[i].start && pfn < o->z[i].end)
-			return &o->z[i];
+	for (int i = 0; i < o->nr_live; i++) {
+		struct bf_ozone *z = &o->z[o->live[i]];
+
+		if (pfn >= z->start && pfn < z->end)
+			return z;
+	}
 	return NULL;
 }
 
 /* Give up on the zones holding [pfn, pfn+n): the contract no longer says what they hold. */
 void bf_o_degrade(struct bf_oracle *o, unsigned long pfn, unsigned long n)
 {
-	for (int i = 0; i < BF_O_ZONES; i++)
-		if (o->z[i].live && pfn < o->z[i].end && pfn + n > o->z[i].start)
-			o->z[i].degraded = 1;
+	for (int i = 0; i < o->nr_live; i++) {
+		struct bf_ozone *z = &o->z[o->live[i]];
+
+		if (pfn < z->end && pfn + n > z->start)
+			z->degraded = 1;
+	}
 }
 
 void bf_o_touch(struct bf_oracle *o, unsigned long pfn, unsigned long n)
 {
-	for (int i = 0; i < BF_O_ZONES; i++)
-		if (o->z[i].live && pfn < o->z[i].end && pfn + n > o->z[i].start)
-			o->z[i].touched = 1;
+	for (int i = 0; i < o->nr_live; i++) {
+		struct bf_ozone *z = &o->z[o->live[i]];
+
+		if (pfn < z->end && pfn + n > z->start)
+			z->touched = 1;
+	}
 }
 
 void bf_o_unknown(struct bf_oracle *o, unsigned long pfn, unsigned long n)
@@ -253,6 +277,38 @@ static void boot_pcp(void *arg, int list, unsigned long pfn, unsigned long index
 		bm_clear(o->held, pfn);
 }
 
+/* a pfn of z that bf_pfn_present denies: neither present nor held */
+static unsigned long drop_if_hole(struct bf_oracle *o, const struct world *w, unsigned long pfn)
+{
+	if (bf_pfn_present(w, pfn))
+		return 0;
+	bm_clear(o->present, pfn);
+	bm_clear(o->held, pfn);
+	return 1;
+}
+
+/*
+ * The holes of a zone span, asking the world about few pages: a hole is on
+ * no boot list, so it is among the pages still held after the boot walk
+ * (reserved pages and holes).  When those hold spanned - present holes --
+ * every hole of the span, as present_pages counts them -- the pages the
+ * lists freed are all present; otherwise ask about every page.
+ */
+static void find_holes(struct bf_oracle *o, const struct world *w, const struct bf_ozone *z)
+{
+	unsigned long found = 0;
+
+	for (unsigned long i = z->start >> 6; i < (z->end + 63) >> 6; i++) {
+		for (uint64_t v = o->held[i] & bf_o_span_mask(z, i); v; v &= v - 1)
+			found += drop_if_hole(o, w, i * 64 + (unsigned long)__builtin_ctzll(v));
+	}
+	if (found == (z->end - z->start) - z->present)
+		return;
+	for (unsigned long p = z->start; p < z->end; p++)
+		if (bm_test(o->present, p))
+			drop_if_hole(o, w, p);
+}
+
 static void free_bitmaps(struct bf_oracle *o)
 {
 	free(o->held);
@@ -262,21 +318,23 @@ static void free_bitmaps(struct bf_oracle *o)
 	free(o->present);
 	free(o->onlist);
 	free(o->onpcp);
-	free(o->head);
-	free(o->ord);
-	o->held = o->unk = o->taint = o->hwp = o->present = o->onlist = o->onpcp = o->head = NULL;
-	o->ord = NULL;
+	o->held = o->unk = o->taint = o->hwp = o->present = o->onlist = o->onpcp = NULL;
 	o->nwords = o->npfn = 0;
 }
 
 int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 {
 	unsigned long end = bf_max_pfn(w);
-	uint64_t **bms[] = { &o->held, &o->unk, &o->taint, &o->hwp, &o->present, &o->onlist, &o->onpcp, &o->head };
+	/* the state, then the scratch of a check (onlist, onpcp) */
+	uint64_t **bms[] = { &o->held, &o->unk, &o->taint, &o->hwp, &o->present, &o->onlist, &o->onpcp };
+	const size_t nstate = 5;
 
 	o->nr_nodes = bf_nr_nodes(w);
 	o->nr_cpus = bf_nr_cpus(w);
-	memset(o->z, 0, sizeof(o->z));
+	/* only live zones are ever written: clearing those clears the table */
+	for (int i = 0; i < o->nr_live; i++)
+		memset(&o->z[o->live[i]], 0, sizeof(o->z[0]));
+	o->nr_live = 0;
 	for (int n = 0; n < BF_MAX_NODES; n++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct bf_ozone *oz = &o->z[BF_ZI(n, z)];
@@ -287,6 +345,7 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 			if (n >= o->nr_nodes || bf_zone_info(w, n, z, &zi) || !zi.spanned)
 				continue;
 			oz->live = 1;
+			o->live[o->nr_live++] = BF_ZI(n, z);
 			oz->start = zi.start_pfn;
 			oz->end = zi.start_pfn + zi.spanned;
 			oz->present = zi.present;
@@ -301,38 +360,27 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 		for (size_t i = 0; i < sizeof(bms) / sizeof(bms[0]); i++)
 			if (!(*bms[i] = calloc(o->nwords ? o->nwords : 1, sizeof(uint64_t))))
 				return -1;
-		if (!(o->ord = calloc(o->npfn ? o->npfn : 1, 1)))
-			return -1;
 	} else {
-		for (size_t i = 0; i < sizeof(bms) / sizeof(bms[0]); i++)
+		/* onlist and onpcp are clean: every check clears what it set */
+		for (size_t i = 0; i < nstate; i++)
 			memset(*bms[i], 0, o->nwords * sizeof(uint64_t));
 	}
 	if (!o->blk) {
-		o->blk_cap = 1024;
+		o->blk_cap = 256;
 		if (!(o->blk = malloc(o->blk_cap * sizeof(*o->blk))))
 			return -1;
 	}
-	for (unsigned long i = 0; i < o->blk_cap; i++)
-		o->blk[i].pfn = NO_PFN;
+	memset(o->blk, 0xff, o->blk_cap * sizeof(*o->blk));   /* every pfn NO_PFN: empty */
 	o->blk_n = 0;
 	if (!o->fb) {
 		o->fb_cap = 4096;
 		if (!(o->fb = malloc(o->fb_cap * sizeof(*o->fb))))
 			return -1;
 	}
-	/* present pages; every present page starts held and the boot lists free theirs */
-	for (int i = 0; i < BF_O_ZONES; i++) {
-		struct bf_ozone *z = &o->z[i];
-
-		if (!z->live)
-			continue;
-		if (z->present == z->end - z->start)
-			bm_set_range(o->present, z->start, z->end - z->start);
-		else
-			for (unsigned long p = z->start; p < z->end; p++)
-				if (bf_pfn_present(w, p))
-					bm_set(o->present, p);
-	}
+	/* every page of a zone span starts present and held; the boot lists free theirs; then the holes */
+	for (int i = 0; i < BF_O_ZONES; i++)
+		if (o->z[i].live)
+			bm_set_range(o->present, o->z[i].start, o->z[i].end - o->z[i].start);
 	memcpy(o->held, o->present, o->nwords * sizeof(uint64_t));
 	for (int i = 0; i < BF_O_ZONES; i++) {
 		struct bf_ozone *z = &o->z[i];
@@ -343,6 +391,9 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 		for (int cpu = 0; cpu < o->nr_cpus; cpu++)
 			bf_walk_pcp(w, cpu, z->nid, z->zid, boot_pcp, o);
 	}
+	for (int i = 0; i < BF_O_ZONES; i++)
+		if (o->z[i].live && o->z[i].present != o->z[i].end - o->z[i].start)
+			find_holes(o, w, &o->z[i]);
 	for (int cpu = 0; cpu < BF_MAX_CPUS; cpu++) {
 		o->cpu_node[cpu] = cpu < o->nr_cpus ? bf_cpu_to_node(w, cpu) : 0;
 		o->irq[cpu] = 0;

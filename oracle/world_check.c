@@ -1,6 +1,7 @@
 /*
- * world_check.c - the full accounting and structure check of every zone,
- * run after every op, and the oracle-vs-world diff for reports.
+ * world_check.c - the accounting and structure check of a zone, run after
+ * every op on the zones that changed, and the oracle-vs-world diff for
+ * reports.
  *
  * Per zone (degraded zones are skipped, see model.c), in this order, the
  * first failure reported:
@@ -32,9 +33,10 @@
  *                     The offender with the lowest pfn is named: unmerged-
  *                     buddy when its buddy is a free head of the same order,
  *                     wrong-split otherwise.
- * Cost: one walk of the free and pcp lists, word operations over the zone's
- * bitmap words, no allocation (the block buffer grows only when a zone has
- * more free blocks than ever before).
+ * Cost: one walk of the free and pcp lists, one branch-free pass of word
+ * operations over the zone's bitmap words, work per free block, no
+ * allocation (the block buffer grows only when a zone has more free blocks
+ * than ever before).  An unchanged zone costs a few counter reads.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +48,43 @@ struct walk {
 	struct bf_divergence *d;
 	int bad;
 	int cpu, pcp_n;
+	long sum, cma;
+	unsigned long nr[MAX_ORDER];
 	unsigned long cnt[MAX_ORDER][MIGRATE_TYPES];
 };
+
+/*
+ * An aligned block of a bitmap: below order 6 a mask of one word, from order
+ * 6 on whole words.  block_bits: are any of its bits set (all: are all set)?
+ */
+static inline int block_bits(const uint64_t *bm, unsigned long pfn, unsigned int order, int all)
+{
+	const uint64_t *wd = &bm[pfn >> 6];
+	uint64_t or = 0, and = ~0ULL;
+
+	if (order < 6) {
+		uint64_t m = ((1ULL << (1U << order)) - 1) << (pfn & 63);
+
+		return all ? (*wd & m) == m : (*wd & m) != 0;
+	}
+	for (unsigned long k = 0; k < 1UL << (order - 6); k++) {
+		or |= wd[k];
+		and &= wd[k];
+	}
+	return all ? and == ~0ULL : or != 0;
+}
+
+static inline void block_set(uint64_t *bm, unsigned long pfn, unsigned int order)
+{
+	uint64_t *wd = &bm[pfn >> 6];
+
+	if (order < 6) {
+		*wd |= ((1ULL << (1U << order)) - 1) << (pfn & 63);
+		return;
+	}
+	for (unsigned long k = 0; k < 1UL << (order - 6); k++)
+		wd[k] = ~0ULL;
+}
 
 static void on_block(void *arg, unsigned int order, int mt, unsigned long pfn)
 {
@@ -66,27 +103,19 @@ static void on_block(void *arg, unsigned int order, int mt, unsigned long pfn)
 		return;
 	}
 	n = 1UL << order;
-	if (order < 6) {   /* the common case: one word */
-		uint64_t m = ((1ULL << n) - 1) << (pfn & 63), *wd = &o->onlist[pfn >> 6];
-
-		if (*wd & m) {
-			c->bad = bf_o_div(c->d, BF_DIV_FREELIST_CORRUPT, NULL, z->nid, z->zid,
-					  bm_first_range(o->onlist, pfn, n),
-					  "order-%u block at pfn 0x%lx overlaps another free block", order, pfn);
-			return;
-		}
-		*wd |= m;
-	} else if (bm_any_range(o->onlist, pfn, n)) {
+	if (block_bits(o->onlist, pfn, order, 0)) {
 		c->bad = bf_o_div(c->d, BF_DIV_FREELIST_CORRUPT, NULL, z->nid, z->zid,
 				  bm_first_range(o->onlist, pfn, n),
 				  "order-%u block at pfn 0x%lx overlaps another free block", order, pfn);
 		return;
-	} else {
-		bm_set_range(o->onlist, pfn, n);
 	}
-	bm_set(o->head, pfn);
-	o->ord[pfn] = (unsigned char)order;
+	block_set(o->onlist, pfn, order);
 	c->cnt[order][mt]++;
+	c->nr[order]++;
+	if (mt != MIGRATE_ISOLATE)
+		c->sum += (long)n;
+	if (mt == MIGRATE_CMA)
+		c->cma += (long)n;
 	if (o->fb_n == o->fb_cap) {
 		struct bf_fblock *nf = realloc(o->fb, 2 * o->fb_cap * sizeof(*nf));
 
@@ -132,22 +161,17 @@ static void clear_scratch(struct bf_oracle *o, const struct bf_ozone *z)
 
 	memset(o->onlist + w0, 0, (w1 - w0) * sizeof(uint64_t));
 	memset(o->onpcp + w0, 0, (w1 - w0) * sizeof(uint64_t));
-	memset(o->head + w0, 0, (w1 - w0) * sizeof(uint64_t));
 }
 
-/* lost pages, allocated pages on lists, holes on lists; also notes tainted/unknown free pages */
-static int compare_words(struct bf_oracle *o, struct bf_ozone *z, struct bf_divergence *d)
+/* compare_words' report: the first offending word, lost pages before pages wrongly on lists */
+static int first_mismatch(struct bf_oracle *o, struct bf_ozone *z, struct bf_divergence *d)
 {
 	unsigned long w0 = z->start >> 6, w1 = (z->end + 63) >> 6;
 
 	z->dirty = 0;
 	for (unsigned long i = w0; i < w1; i++) {
-		uint64_t span = ~0ULL, world, held, freeo, v;
+		uint64_t span = bf_o_span_mask(z, i), world, held, freeo, v;
 
-		if (i == w0)
-			span &= ~0ULL << (z->start & 63);
-		if (i == w1 - 1 && (z->end & 63))
-			span &= (1ULL << (z->end & 63)) - 1;
 		world = (o->onlist[i] | o->onpcp[i]) & span;
 		held = o->held[i] & ~o->unk[i];
 		freeo = o->present[i] & ~o->held[i] & ~o->unk[i] & span;
@@ -165,6 +189,29 @@ static int compare_words(struct bf_oracle *o, struct bf_ozone *z, struct bf_dive
 					bm_test(o->present, p) ? "allocated" : "not present (a hole)");
 		}
 	}
+	return 0;
+}
+
+/*
+ * Lost pages, allocated pages on lists, holes on lists; also notes tainted/
+ * unknown free pages.  One branch-free pass over the zone's words; only a
+ * mismatch pays for first_mismatch's search.
+ */
+static int compare_words(struct bf_oracle *o, struct bf_ozone *z, struct bf_divergence *d)
+{
+	unsigned long w0 = z->start >> 6, w1 = (z->end + 63) >> 6;
+	uint64_t bad = 0, dirty = 0;
+
+	for (unsigned long i = w0; i < w1; i++) {
+		uint64_t span = bf_o_span_mask(z, i), world = (o->onlist[i] | o->onpcp[i]) & span;
+		uint64_t held = o->held[i], unk = o->unk[i], present = o->present[i];
+
+		dirty |= world & (o->taint[i] | unk);
+		bad |= (present & ~held & ~unk & span & ~world) | (world & ((held & ~unk) | ~present));
+	}
+	if (bad)
+		return first_mismatch(o, z, d);
+	z->dirty = dirty != 0;
 	return 0;
 }
 
@@ -206,41 +253,73 @@ static int check_highatomic(const struct world *w, struct bf_ozone *z, struct bf
 			bf_zone_name(z->zid), z->nid, zi.nr_reserved_highatomic, zi.managed, limit);
 }
 
+/* ---- the counters against what the lists held (z->nr, sum, cma, pcp_n) ---- */
+
+static int judge_pcp_count(const struct world *w, const struct bf_ozone *z, int cpu, int n,
+			   struct bf_divergence *d)
+{
+	struct bf_pcp_info pi;
+
+	bf_pcp_info(w, cpu, z->nid, z->zid, &pi);
+	if (pi.count == n)
+		return 0;
+	return bf_o_div(d, BF_DIV_ACCOUNTING, "pcp_count", z->nid, z->zid, NO_PFN,
+			"%s/%d cpu %d: pcp count %d, lists hold %d", bf_zone_name(z->zid), z->nid, cpu, pi.count, n);
+}
+
+static int judge_nr_free(const struct world *w, const struct bf_ozone *z, struct bf_divergence *d)
+{
+	for (unsigned int k = 0; k < MAX_ORDER; k++) {
+		unsigned long nf = bf_nr_free(w, z->nid, z->zid, k);
+
+		if (nf != z->nr[k])
+			return bf_o_div(d, BF_DIV_ACCOUNTING, "nr_free", z->nid, z->zid, NO_PFN,
+					"%s/%d order %u: nr_free %lu, lists hold %lu", bf_zone_name(z->zid), z->nid, k,
+					nf, z->nr[k]);
+	}
+	return 0;
+}
+
+static int judge_counters(struct bf_oracle *o, const struct world *w, struct bf_ozone *z, struct bf_divergence *d)
+{
+	return check_counter(o, w, z, 0, NR_FREE_PAGES, z->sum, d) ||
+	       check_counter(o, w, z, 1, NR_FREE_CMA_PAGES, z->cma, d) || check_highatomic(w, z, d);
+}
+
 static int structure(struct bf_oracle *o, const struct world *w, struct bf_ozone *z, struct bf_divergence *d)
 {
-	unsigned long best = NO_PFN;
+	unsigned long best = NO_PFN, buddy_of_best;
 	unsigned int best_order = 0;
 	int best_unmerged = 0;
 
+	z->excused = 0;
 	for (unsigned long i = 0; i < o->fb_n; i++) {
 		unsigned long pfn = o->fb[i].pfn, n = 1UL << o->fb[i].order, buddy = pfn ^ n, parent = pfn & ~(2 * n - 1);
 
-		if (o->fb[i].order >= MAX_ORDER - 1 || parent < z->start || parent + 2 * n > z->end)
+		if (o->fb[i].order >= MAX_ORDER - 1 || parent < z->start || parent + 2 * n > z->end ||
+		    !block_bits(o->onlist, buddy, o->fb[i].order, 1))
 			continue;
-		if (o->fb[i].order < 6) {
-			uint64_t m = ((1ULL << n) - 1) << (buddy & 63);
-
-			if ((o->onlist[buddy >> 6] & m) != m)
-				continue;
-		} else if (!bm_all_range(o->onlist, buddy, n)) {
-			continue;
-		}
 		if (o->fb[i].order == pageblock_order &&
 		    (bf_pageblock_migratetype(w, pfn) == MIGRATE_ISOLATE ||
-		     bf_pageblock_migratetype(w, buddy) == MIGRATE_ISOLATE))
+		     bf_pageblock_migratetype(w, buddy) == MIGRATE_ISOLATE)) {
+			z->excused++;   /* depends on a pageblock flag, not only on the lists */
 			continue;
+		}
 		if (pfn < best) {
 			best = pfn;
 			best_order = o->fb[i].order;
-			best_unmerged = bm_test(o->head, buddy) && o->ord[buddy] == o->fb[i].order;
 		}
 	}
 	if (best == NO_PFN)
 		return 0;
+	/* unmerged when its buddy is a free-list head of the same order */
+	buddy_of_best = best ^ (1UL << best_order);
+	for (unsigned long i = 0; i < o->fb_n; i++)
+		best_unmerged |= o->fb[i].pfn == buddy_of_best && o->fb[i].order == best_order;
 	if (best_unmerged)
 		return bf_o_div(d, BF_DIV_UNMERGED_BUDDY, NULL, z->nid, z->zid, best,
 				"%s/%d: free order-%u blocks at pfn 0x%lx and 0x%lx are buddies and did not merge",
-				bf_zone_name(z->zid), z->nid, best_order, best, best ^ (1UL << best_order));
+				bf_zone_name(z->zid), z->nid, best_order, best, buddy_of_best);
 	return bf_o_div(d, BF_DIV_WRONG_SPLIT, NULL, z->nid, z->zid, best,
 			"%s/%d: free order-%u block at pfn 0x%lx lies in a free order-%u block [0x%lx, 0x%lx) split otherwise",
 			bf_zone_name(z->zid), z->nid, best_order, best, best_order + 1,
@@ -250,79 +329,83 @@ static int structure(struct bf_oracle *o, const struct world *w, struct bf_ozone
 static int check_zone(struct bf_oracle *o, const struct world *w, struct bf_ozone *z, struct bf_divergence *d)
 {
 	struct walk c = { .o = o, .z = z, .d = d };
-	long sum = 0, cma = 0;
 	int zi = BF_ZI(z->nid, z->zid);
 
 	o->fb_n = 0;
 	bf_walk_free_lists(w, z->nid, z->zid, on_block, &c);
 	for (int cpu = 0; cpu < o->nr_cpus && !c.bad; cpu++) {
-		struct bf_pcp_info pi;
-
 		c.cpu = cpu;
 		c.pcp_n = 0;
 		memset(o->pcp_len[cpu][zi], 0, sizeof(o->pcp_len[cpu][zi]));
 		bf_walk_pcp(w, cpu, z->nid, z->zid, on_pcp, &c);
 		if (c.bad)
 			break;
-		bf_pcp_info(w, cpu, z->nid, z->zid, &pi);
-		if (pi.count != c.pcp_n)
-			c.bad = bf_o_div(d, BF_DIV_ACCOUNTING, "pcp_count", z->nid, z->zid, NO_PFN,
-					 "%s/%d cpu %d: pcp count %d, lists hold %d", bf_zone_name(z->zid), z->nid, cpu,
-					 pi.count, c.pcp_n);
+		z->pcp_n[cpu] = c.pcp_n;
+		c.bad = judge_pcp_count(w, z, cpu, c.pcp_n, d);
 	}
 	if (c.bad)
 		return 1;
 	if (o->fb_oom)
 		return 0;   /* could not record the blocks: judge nothing rather than guess */
-	for (unsigned int k = 0; k < MAX_ORDER; k++) {
-		unsigned long n = 0;
-
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
-			n += c.cnt[k][mt];
-			if (mt != MIGRATE_ISOLATE)
-				sum += (long)(c.cnt[k][mt] << k);
-			if (mt == MIGRATE_CMA)
-				cma += (long)(c.cnt[k][mt] << k);
-		}
-		if (bf_nr_free(w, z->nid, z->zid, k) != n)
-			return bf_o_div(d, BF_DIV_ACCOUNTING, "nr_free", z->nid, z->zid, NO_PFN,
-					"%s/%d order %u: nr_free %lu, lists hold %lu", bf_zone_name(z->zid), z->nid, k,
-					bf_nr_free(w, z->nid, z->zid, k), n);
-	}
+	memcpy(z->nr, c.nr, sizeof(z->nr));
+	z->sum = c.sum;
+	z->cma = c.cma;
+	if (judge_nr_free(w, z, d))
+		return 1;
 	memcpy(z->cnt, c.cnt, sizeof(z->cnt));
-	if (compare_words(o, z, d))
-		return 1;
-	if (check_counter(o, w, z, 0, NR_FREE_PAGES, sum, d) || check_counter(o, w, z, 1, NR_FREE_CMA_PAGES, cma, d))
-		return 1;
-	if (check_highatomic(w, z, d))
+	if (compare_words(o, z, d) || judge_counters(o, w, z, d))
 		return 1;
 	z->rebase = 0;
 	return structure(o, w, z, d);
 }
 
 /*
+ * A zone whose lists and oracle state did not change since it last passed:
+ * what check_zone would find again is only what can change without the lists
+ * -- the counters -- so judge those against what the lists held, in
+ * check_zone's order.
+ */
+static int recheck_counters(struct bf_oracle *o, const struct world *w, struct bf_ozone *z, struct bf_divergence *d)
+{
+	for (int cpu = 0; cpu < o->nr_cpus; cpu++)
+		if (judge_pcp_count(w, z, cpu, z->pcp_n[cpu], d))
+			return 1;
+	return judge_nr_free(w, z, d) || judge_counters(o, w, z, d);
+}
+
+/*
  * Incremental: a zone whose lists did not change (bf_zone_list_seq, bumped by
  * the world on every free-list and pcp-list change) and whose oracle state
  * did not change (touched) is in the state its last passing check judged, so
- * judging it again can only agree -- skipping it cannot hide a divergence of
- * the contract, only delay one the world makes without touching its lists,
- * which the full check every BF_O_FULL_EVERY ops and at the end catches.
+ * judging its lists again can only agree -- skipping it cannot hide a
+ * divergence of the contract, only delay one the world makes without touching
+ * its lists (its counters), which the periodic check every BF_O_FULL_EVERY
+ * ops and the complete one at the end catch.  A zone whose last verdict
+ * leaned on an ISOLATE pageblock (z->excused) is walked again by the periodic
+ * check: that flag can change without the lists.
  */
-int bf_o_check(struct bf_oracle *o, const struct world *w, struct bf_divergence *d, int full)
+int bf_o_check(struct bf_oracle *o, const struct world *w, struct bf_divergence *d, enum bf_o_check_mode mode)
 {
 	int rc = 0;
 
 	o->st.checks++;
 	o->fb_oom = 0;
-	for (int i = 0; i < BF_O_ZONES && !rc; i++) {
-		struct bf_ozone *z = &o->z[i];
+	for (int i = 0; i < o->nr_live && !rc; i++) {
+		struct bf_ozone *z = &o->z[o->live[i]];
 		unsigned long seq;
 
-		if (!z->live || z->degraded)
+		if (z->degraded)
 			continue;
 		seq = bf_zone_list_seq(w, z->nid, z->zid);
-		if (!full && z->seq_valid && !z->touched && seq == z->seq_seen)
-			continue;
+		if (mode != BF_O_CHECK_ALL && z->seq_valid && !z->touched && seq == z->seq_seen) {
+			if (mode == BF_O_CHECK_CHANGED)
+				continue;
+			if (!z->excused) {
+				rc = recheck_counters(o, w, z, d);
+				z->seq_valid = !rc;
+				continue;
+			}
+		}
 		rc = check_zone(o, w, z, d);
 		clear_scratch(o, z);
 		z->seq_valid = !rc && !o->fb_oom;
@@ -336,7 +419,7 @@ int bf_o_check(struct bf_oracle *o, const struct world *w, struct bf_divergence 
 
 int bf_oracle_check(struct bf_oracle *o, const struct world *w, struct bf_divergence *d)
 {
-	return bf_o_check(o, w, d, 1);
+	return bf_o_check(o, w, d, BF_O_CHECK_ALL);
 }
 
 /* ---- diff ---- */
