@@ -519,6 +519,83 @@ TEST(no_watermark_breach_with_upstream_fix)
 	return 0;
 }
 
+/* ---- a reused oracle judges exactly as a fresh one ---- */
+
+#define MIX_OPS 80
+
+/* allocations of order 0-3 on CPU 0/1 and frees of what they got; each op's verdict, then a counter bump's */
+static void run_mix(struct tw *t, int v[MIX_OPS + 1], char *last, size_t len)
+{
+	unsigned long held[MIX_OPS], s = 12345;
+	unsigned int ord[MIX_OPS], n = 0;
+
+	for (int i = 0; i < MIX_OPS; i++) {
+		unsigned long r = (s = s * 6364136223846793005UL + 1442695040888963407UL) >> 33, pfn;
+		int cpu = (int)(r >> 8) & 1;
+
+		if (n && (r & 3) == 0) {
+			unsigned int k = (unsigned int)(r >> 2) % n;
+
+			v[i] = ofree(t, cpu, held[k], ord[k], 1);
+			held[k] = held[--n];
+			ord[k] = ord[n];
+		} else {
+			v[i] = oalloc(t, cpu, -1, GFP_KERNEL, (unsigned int)(r >> 4) & 3, KEEP, &pfn);
+			if (pfn != NO_PFN) {
+				held[n] = pfn;
+				ord[n++] = (unsigned int)(r >> 4) & 3;
+			}
+		}
+	}
+	v[MIX_OPS] = ocheck(t, BF_OOP_OTHER, hook_bump_free, 1);
+	snprintf(last, len, "%s %s", t->d.name, t->d.detail);
+}
+
+/*
+ * A test that dirties an oracle on one world, resets it on a world with
+ * holes (and again on that world restored from its snapshot), and runs the
+ * same ops as a fresh oracle on a fresh boot of it.  Expect the same verdict
+ * for every op: none, then accounting:NR_FREE_PAGES with the same detail.
+ */
+TEST(reset_oracle_judges_as_a_fresh_one)
+{
+	struct bf_topology holes;
+	struct bf_zone_info zi;
+	struct world_snapshot *snap;
+	struct tw fresh, reused;
+	int v1[MIX_OPS + 1], v2[MIX_OPS + 1], v3[MIX_OPS + 1];
+	char l1[400], l2[400], l3[400], err[256];
+
+	ASSERT_TRUE(!tw_open(&reused, NULL));
+	run_mix(&reused, v1, l1, sizeof(l1));
+	bf_topology_default(&holes);
+	bf_zone_info(reused.w, 0, ZONE_NORMAL, &zi);
+	holes.nr_holes = 2;
+	holes.hole[0] = (struct bf_hole){ zi.start_pfn + 0x300, 100 };
+	holes.hole[1] = (struct bf_hole){ zi.start_pfn - 9, 3 };
+	world_destroy(reused.w);
+	ASSERT_TRUE((reused.w = world_create(&holes, err, sizeof(err))) != NULL);
+	ASSERT_TRUE((snap = world_snapshot_take(reused.w, NULL)) != NULL);
+	ASSERT_EQ(bf_oracle_reset(reused.o, reused.w), 0);
+	ASSERT_TRUE(!tw_open(&fresh, &holes));
+	run_mix(&fresh, v1, l1, sizeof(l1));
+	run_mix(&reused, v2, l2, sizeof(l2));
+	world_snapshot_restore(reused.w, snap);
+	ASSERT_EQ(bf_oracle_reset(reused.o, reused.w), 0);
+	run_mix(&reused, v3, l3, sizeof(l3));
+	world_snapshot_free(snap);
+	tw_close(&fresh);
+	tw_close(&reused);
+	for (int i = 0; i < MIX_OPS; i++) {
+		ASSERT_EQ(v1[i], 0);
+		ASSERT_EQ(v2[i], 0);
+		ASSERT_EQ(v3[i], 0);
+	}
+	ASSERT_TRUE(v1[MIX_OPS] && v2[MIX_OPS] && v3[MIX_OPS]);
+	ASSERT_TRUE(!strcmp(l1, l2) && !strcmp(l1, l3) && !strncmp(l1, "accounting:NR_FREE_PAGES", 24));
+	return 0;
+}
+
 /* A test that runs every scenario through the oracle.  Expect no divergence but the known-upstream one. */
 TEST(every_scenario_runs_without_divergence)
 {
@@ -567,4 +644,5 @@ RUN_TESTS(T(double_alloc_when_result_overlaps_held_block), T(misaligned_when_res
 	  T(unexpected_fail_when_order0_request_returns_null_with_plenty_free),
 	  T(missing_warning_when_order_too_large_goes_unwarned), T(spurious_warning_when_drain_records_a_warn),
 	  T(spurious_warning_when_bad_page_names_untainted_page), T(watermark_breach_when_fast_check_passes_negative_free),
-	  T(no_watermark_breach_with_upstream_fix), T(every_scenario_runs_without_divergence))
+	  T(no_watermark_breach_with_upstream_fix), T(reset_oracle_judges_as_a_fresh_one),
+	  T(every_scenario_runs_without_divergence))
