@@ -167,6 +167,59 @@ static int steal_verify(struct world *w, int n)
 	return 0;
 }
 
+/*
+ * The physical floor of an order-0 pair: a pop and a push at the head of an
+ * intrusive doubly linked list of 64-byte nodes (a struct page's size), with
+ * the relaxed atomic stores core/list.h uses for next pointers -- what
+ * rmqueue_pcplist and free_unref_page do at least, without any bookkeeping.
+ */
+struct fnode { struct fnode *next, *prev; unsigned long pad[6]; };
+
+static double b_list_pair(long n)
+{
+	static struct fnode node[WINDOW], head;
+	long t0;
+
+	head.next = head.prev = &head;
+	for (int i = 0; i < WINDOW; i++) {  /* push all */
+		node[i].next = head.next;
+		node[i].prev = &head;
+		head.next->prev = &node[i];
+		__atomic_store_n(&head.next, &node[i], __ATOMIC_RELAXED);
+	}
+	t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		struct fnode *e = __atomic_load_n(&head.next, __ATOMIC_RELAXED);
+
+		e->next->prev = e->prev;                       /* list_del */
+		__atomic_store_n(&e->prev->next, e->next, __ATOMIC_RELAXED);
+		e->next = head.next;                           /* list_add */
+		e->prev = &head;
+		head.next->prev = e;
+		__atomic_store_n(&head.next, e, __ATOMIC_RELAXED);
+		__asm__ volatile("" ::: "memory");             /* one pair per iteration, not folded */
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
+/* The order-0 pair and the list floor in alternating rounds of one run, and their ratio. */
+static int floor_figures(const struct opts *o, struct world *w)
+{
+	double pair[MAX_RUNS], list[MAX_RUNS], ratio[MAX_RUNS];
+	long n = 2000000 / o->scale;
+
+	b_list_pair(n / 10 + 2);
+	for (int r = 0; r < o->runs; r++) {
+		if ((pair[r] = b_order0_pair(w, n)) < 0)
+			return -1;
+		list[r] = b_list_pair(n);
+		ratio[r] = pair[r] / list[r];
+	}
+	report("list_pair_ns", "", list, o->runs);
+	report("order0_floor_ratio", "", ratio, o->runs);
+	return 0;
+}
+
 static int run_figure(const struct opts *o, const char *name, struct world *w, bench_fn fn, long iters)
 {
 	double v[MAX_RUNS];
@@ -252,6 +305,7 @@ static int hot_paths(const struct opts *o)
 	if (!(w = boot(&t)))
 		return -1;
 	rc |= run_figure(o, "order0_pair_ns", w, b_order0_pair, 2000000);
+	rc |= floor_figures(o, w);
 	if (!window_spills(w) || run_figure(o, "order0_window512_pair_ns", w, b_order0_window, 2000000))
 		rc = -1;
 	rc |= run_figure(o, "order3_pair_ns", w, b_order3_pair, 1000000);
