@@ -145,6 +145,16 @@ static inline int node_isset(int nid, const unsigned long *mask) { return (int)(
  * which a restore copies whole).  A missed mark shows up as a restored
  * world that differs from a fresh boot (world_snapshot_verify).
  */
+/*
+ * CPUs of the threaded mode mark pages that share a word under different
+ * locks: an atomic or, skipped when the bits are set already (most marks).
+ */
+static inline void dirty_set(unsigned long *word, unsigned long bits)
+{
+	if ((__atomic_load_n(word, __ATOMIC_RELAXED) & bits) != bits)
+		__atomic_fetch_or(word, bits, __ATOMIC_RELAXED);
+}
+
 static inline void page_touch(struct world *w, const struct page *page, unsigned long nr)
 {
 	unsigned long pfn = (unsigned long)(page - w->mem_map), end = pfn + nr;
@@ -152,7 +162,7 @@ static inline void page_touch(struct world *w, const struct page *page, unsigned
 	while (pfn < end) {
 		unsigned long bit = pfn % 64, n = end - pfn < 64 - bit ? end - pfn : 64 - bit;
 
-		w->dirty[pfn / 64] |= (n == 64 ? ~0UL : ((1UL << n) - 1)) << bit;
+		dirty_set(&w->dirty[pfn / 64], (n == 64 ? ~0UL : ((1UL << n) - 1)) << bit);
 		pfn += n;
 	}
 }
@@ -164,7 +174,7 @@ static inline void lru_touch(struct world *w, const struct list_head *l)
 	if (off < w->memmap_pfns * sizeof(struct page)) {
 		unsigned long pfn = off / sizeof(struct page);
 
-		w->dirty[pfn / 64] |= 1UL << (pfn % 64);
+		dirty_set(&w->dirty[pfn / 64], 1UL << (pfn % 64));
 	}
 }
 
@@ -196,10 +206,14 @@ static inline void lru_touch_del(struct world *w, const struct list_head *e)
  * reports and coverage-guided fuzzers see whether it was reached, and sets
  * its feature (features.h: TESTCASE_TABLE) for the reached-states figures.
  */
-#define testcase(w, name, x) do { if (x) { __asm__ volatile(""); (w)->feat[FEAT_TC_##name] = 1; } } while (0)
+#define testcase(w, name, x) do { if (x) { __asm__ volatile(""); feature((w), FEAT_TC_##name); } } while (0)
 
 /* feature(w, F) - the allocator passed through state F (features.h) */
-static inline void feature(struct world *w, enum bf_feature f) { w->feat[f] = 1; }
+static inline void feature(struct world *w, enum bf_feature f)
+{
+	if (!__atomic_load_n(&w->feat[f], __ATOMIC_RELAXED))   /* relaxed: the threaded mode sets them too */
+		__atomic_store_n(&w->feat[f], 1, __ATOMIC_RELAXED);
+}
 
 /* Model VM_BUG_ON: on in the debug variant (BF_DEBUG_VM), compiled out otherwise. */
 #ifdef BF_DEBUG_VM
