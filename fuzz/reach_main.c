@@ -33,6 +33,8 @@ static int load(struct bf_prog *p, const char *path)
 	FILE *f;
 
 	if (n > 4 && !strcmp(path + n - 4, ".bfp")) {
+		bf_prog_free(p);   /* the parser starts from an empty program */
+		bf_prog_init(p);
 		if (!bf_prog_parse_file(p, path, err, sizeof(err)))
 			return 0;
 		fprintf(stderr, "%s\n", err);
