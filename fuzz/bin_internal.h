@@ -38,4 +38,17 @@ static inline void w64(struct wr *w, uint64_t v) { w32(w, (uint32_t)v); w32(w, (
 void bf_bin_decode_topo(struct bf_topology *t, struct rd *r);
 void bf_bin_encode_topo(const struct bf_topology *t, struct wr *w);
 
+/* gfp, table form (g0 | g1 << 8) or raw (prog_bin.c); table form -1: raw only */
+gfp_t bf_bin_read_gfp(struct rd *r, int raw);
+int bf_bin_gfp_table_form(gfp_t g);
+void bf_bin_write_gfp(struct wr *w, gfp_t g, int tf);
+
+/*
+ * The escape ops (prog_bin_ext.c): the op byte 0x?f with A = 1..15 after it
+ * was read.  Decode: 1 with *op filled (kind included), 0 dropped.  Encode:
+ * 1 written, 0 if op is not one of them.
+ */
+int bf_bin_decode_ext(struct rd *r, unsigned a, struct bf_op *op, int nr_cpus, int nr_nodes);
+int bf_bin_encode_ext(const struct bf_op *op, struct wr *w);
+
 #endif /* BF_FUZZ_BIN_INTERNAL_H */

@@ -65,7 +65,7 @@ static struct bf_oracle_op oop_of(enum bf_oop_kind kind, int cpu, unsigned long 
 				      .nid = NUMA_NO_NODE, .zid = -1 };
 }
 
-static int free_pages_checked(struct bf_exec *x, int cpu, unsigned long pfn, unsigned int order)
+int bf_exec_free_pages(struct bf_exec *x, int cpu, unsigned long pfn, unsigned int order)
 {
 	struct bf_oracle_op oop = oop_of(BF_OOP_FREE_PAGES, cpu, pfn, order);
 
@@ -170,7 +170,7 @@ static int exact_intact(const struct bf_hstate *h)
 	return 1;
 }
 
-static int check_cpu(struct bf_exec *x, int cpu)
+int bf_exec_check_cpu(struct bf_exec *x, int cpu)
 {
 	if (cpu >= bf_nr_cpus(x->w))
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "cpu %d is not online (cpus 0..%d)", cpu,
@@ -198,8 +198,7 @@ static int live_handle(struct bf_exec *x, const struct bf_op *op, struct bf_hsta
 	return 0;
 }
 
-static void trace(struct bf_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(struct bf_exec *x, const char *fmt, ...)
+void bf_exec_trace(struct bf_exec *x, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -211,6 +210,8 @@ static void trace(struct bf_exec *x, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', x->o->trace);
 }
+/* the short name within this file (exec_pressure.c traces through bf_exec_trace too) */
+#define trace(...) bf_exec_trace(__VA_ARGS__)
 
 static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 {
@@ -222,7 +223,7 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 	if (h->kind != H_EMPTY && h->kind != H_FAILED)
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "%s still holds pages; free it first",
 				    hname(x, op->handle));
-	if (check_cpu(x, op->cpu))
+	if (bf_exec_check_cpu(x, op->cpu))
 		return -1;
 	if (op->has_node && op->nid >= bf_nr_nodes(x->w))
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", op->nid);
@@ -272,17 +273,17 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 	return 0;
 }
 
-static int op_free(struct bf_exec *x, const struct bf_op *op)
+int bf_exec_op_free(struct bf_exec *x, const struct bf_op *op)
 {
 	struct bf_hstate *h;
 
-	if (live_handle(x, op, &h) || check_cpu(x, op->cpu))
+	if (live_handle(x, op, &h) || bf_exec_check_cpu(x, op->cpu))
 		return -1;
 	if (op->piece >= 0) {
 		piece_set(h, (unsigned long)op->piece, 0);
 		if (!pieces_left(h))
 			h->kind = H_EMPTY;
-		if (free_pages_checked(x, op->cpu, h->pfn + (unsigned long)op->piece, 0))
+		if (bf_exec_free_pages(x, op->cpu, h->pfn + (unsigned long)op->piece, 0))
 			return -1;
 		trace(x, "free %s.%d (pfn 0x%lx)", hname(x, op->handle), op->piece, h->pfn + (unsigned long)op->piece);
 		return 0;
@@ -297,7 +298,7 @@ static int op_free(struct bf_exec *x, const struct bf_op *op)
 			/* __free_pages freed everything but page[0] to the other holder */
 			h->order = 0;
 		}
-		return free_pages_checked(x, op->cpu, h->pfn, order);
+		return bf_exec_free_pages(x, op->cpu, h->pfn, order);
 	}
 	trace(x, "free %s (pieces of pfn 0x%lx)", hname(x, op->handle), h->pfn);
 	if (h->kind == H_EXACT && exact_intact(h)) {
@@ -311,7 +312,7 @@ static int op_free(struct bf_exec *x, const struct bf_op *op)
 	}
 	h->kind = H_EMPTY;
 	for (unsigned long i = 0; i < (1UL << h->order); i++)
-		if (piece_alive(h, i) && free_pages_checked(x, op->cpu, h->pfn + i, 0))
+		if (piece_alive(h, i) && bf_exec_free_pages(x, op->cpu, h->pfn + i, 0))
 			return -1;
 	return 0;
 }
@@ -321,7 +322,7 @@ static int op_refs(struct bf_exec *x, const struct bf_op *op)
 	struct bf_oracle_op oop;
 	struct bf_hstate *h;
 
-	if (live_handle(x, op, &h) || check_cpu(x, op->cpu))
+	if (live_handle(x, op, &h) || bf_exec_check_cpu(x, op->cpu))
 		return -1;
 	if (op->piece >= 0 || h->kind != H_BLOCK)
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "%s takes a whole, unsplit handle", bf_op_names[op->kind]);
@@ -388,7 +389,7 @@ static int op_world(struct bf_exec *x, const struct bf_op *op)
 	int rc = 0;
 
 	if (op->kind != BF_OP_SYSCTL && op->kind != BF_OP_VMSTAT_REFRESH &&
-	    !(op->kind == BF_OP_DRAIN && op->cpu < 0) && check_cpu(x, op->cpu))
+	    !(op->kind == BF_OP_DRAIN && op->cpu < 0) && bf_exec_check_cpu(x, op->cpu))
 		return -1;
 	if (op->kind == BF_OP_DRAIN && op->nid >= bf_nr_nodes(x->w))
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", op->nid);
@@ -450,7 +451,7 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 	case BF_OP_ALLOC_EXACT:
 		return op_alloc(x, op);
 	case BF_OP_FREE:
-		return op_free(x, op);
+		return bf_exec_op_free(x, op);
 	case BF_OP_GET:
 	case BF_OP_PUT:
 		return op_refs(x, op);
@@ -484,6 +485,10 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 	}
 	case BF_OP_EXPECT:
 		return bf_exec_expect(x, op);
+	case BF_OP_FILL:
+	case BF_OP_FRAGMENT:
+	case BF_OP_FREE_ALL:
+		return bf_exec_pressure(x, op);
 	case BF_NR_OPS:
 		break;
 	}
@@ -508,6 +513,7 @@ struct bf_exec_ctx {
 	struct bf_oracle *oracle;
 	struct bf_hstate *h;
 	size_t hcap;
+	struct bf_pool pool;               /* blocks fills allocated (exec_pressure.c) */
 };
 
 struct bf_exec_ctx *bf_exec_ctx_new(void)
@@ -523,6 +529,7 @@ void bf_exec_ctx_free(struct bf_exec_ctx *c)
 	if (c->oracle)
 		bf_oracle_destroy(c->oracle);
 	free(c->h);
+	free(c->pool.b);
 	free(c);
 }
 
@@ -575,6 +582,8 @@ enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog 
 	}
 	x.h = c->h;
 	memset(x.h, 0, nh * sizeof(*x.h));
+	c->pool.n = 0;
+	x.pool = &c->pool;
 	if (o->oracle) {
 		if (!c->oracle)
 			c->oracle = bf_oracle_create(x.w);

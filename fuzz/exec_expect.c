@@ -248,6 +248,19 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 		bf_pcp_info(x->w, e->cpu, e->nid, e->zid, &pi);
 		v = e->sub == 0 ? pi.count : e->sub == 1 ? pi.high : e->sub == 2 ? pi.batch : pi.stat_threshold;
 		break;
+	case BF_PR_POOL:
+		v = bf_exec_pool_count(x, e->has_zone, e->nid, e->zid);
+		break;
+	case BF_PR_BAND:
+		if (check_place(x, e, 0))
+			return -1;
+		v = bf_exec_band(x->w, e->nid, e->zid);
+		if (!compare(e->cmp, v, e->value))
+			return bf_exec_fail(x, BF_EXEC_EXPECT_FAILED, "expected band %s %s, actual %s (free %lu)",
+					    bf_cmp_names[e->cmp], e->value >= 0 && e->value < BF_NR_BANDS ?
+					    bf_band_names[e->value] : "?", bf_band_names[v],
+					    bf_zone_stat(x->w, e->nid, e->zid, NR_FREE_PAGES, false));
+		return 0;
 	default:
 		if (check_place(x, e, 0))
 			return -1;

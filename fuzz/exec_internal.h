@@ -22,6 +22,17 @@ struct bf_hstate {
 	unsigned long alive[MAX_ORDER_NR_PAGES / 64];  /* pieces after split / exact */
 };
 
+/* A block a fill allocated: the program holds it under no name (fragment, free_all). */
+struct bf_pool_block {
+	unsigned long pfn;
+	unsigned int order;
+	int nid, zid;                      /* where it landed */
+};
+struct bf_pool {
+	struct bf_pool_block *b;           /* in allocation order */
+	int n, cap;
+};
+
 struct bf_exec {
 	const struct bf_prog *p;
 	const struct bf_exec_opts *o;
@@ -32,6 +43,7 @@ struct bf_exec {
 	int op_index;
 	struct bf_oracle *oracle;          /* NULL: no oracle */
 	int skip;                          /* lenient: the current op was rejected, skip it */
+	struct bf_pool *pool;
 };
 
 /*
@@ -79,6 +91,16 @@ void bf_world_cache_free(struct bf_world_cache *c);
 int bf_exec_fail(struct bf_exec *x, enum bf_exec_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int bf_exec_expect(struct bf_exec *x, const struct bf_op *op);
+/* exec.c's checked steps, which the pressure ops repeat */
+int bf_exec_check_cpu(struct bf_exec *x, int cpu);
+int bf_exec_free_pages(struct bf_exec *x, int cpu, unsigned long pfn, unsigned int order);
+int bf_exec_op_free(struct bf_exec *x, const struct bf_op *op);
+void bf_exec_trace(struct bf_exec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* exec_pressure.c: fill, fragment, free_all, and what `expect band|pool` read */
+int bf_exec_pressure(struct bf_exec *x, const struct bf_op *op);
+enum bf_band bf_exec_band(const struct world *w, int nid, int zid);
+long bf_exec_pool_count(const struct bf_exec *x, int has_zone, int nid, int zid);
 void bf_exec_dump(const struct world *w, int which, FILE *f);
 
 #endif /* BF_FUZZ_EXEC_INTERNAL_H */

@@ -35,4 +35,17 @@ void bf_fuzz_abort(const char *fmt, ...) __attribute__((noreturn, format(printf,
  */
 unsigned int bf_fuzz_fixes_from_env(void);
 
+/*
+ * BF_WARM in the environment: a colon-separated list of files and directories
+ * (not recursive) of binary fuzzer inputs, e.g. the seeds and the corpus.
+ * Boots and snapshots in c's world cache the topologies (fixes or-ed in, as
+ * the target runs them) that most of those inputs use, at most 32, the most
+ * used last (the LRU keeps them longest), so the first run of each only
+ * restores its world.  For AFL++: its driver calls LLVMFuzzerInitialize
+ * before the deferred fork server starts (__afl_manual_init), so every child
+ * it forks -- at start and after each crash or hang -- begins with the cache
+ * warm.  Returns the number of topologies warmed (0 when BF_WARM is unset).
+ */
+int bf_fuzz_warm_from_env(struct bf_exec_ctx *c, struct bf_prog *scratch, unsigned int fixes);
+
 #endif /* BF_FUZZ_COMMON_H */

@@ -7,7 +7,14 @@
  * custom mutator and cross-over; AFL++ loads the same code as a custom
  * mutator library (fuzz/afl_mutator.c).  Environment: BF_NO_CUSTOM_MUTATOR=1
  * fuzzes with the engine's byte mutators only; BF_FIXES=all forces the
- * upstream fixes on (fuzz_common.h).
+ * upstream fixes on (fuzz_common.h); BF_WARM=DIR[:DIR...] boots the worlds
+ * of those inputs' most used topologies at start-up (bf_fuzz_warm_from_env).
+ *
+ * Under AFL++ (the afl preset: afl-clang-fast -fsanitize=fuzzer links AFL++'s
+ * libFuzzer-compatible driver) the target runs in persistent mode with the
+ * input in shared memory (__afl_fuzz_ptr) and a deferred fork server: the
+ * driver calls LLVMFuzzerInitialize, then __afl_manual_init, so the warmed
+ * world cache is in every forked child.
  */
 #include <stdlib.h>
 #include "fuzz/fuzz_common.h"
@@ -37,6 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	h.use_mutator = !(e && *e == '1');
 	h.fixes = bf_fuzz_fixes_from_env();
 	h.mut = bf_mutator_new(0);
+	/* before AFL++'s deferred fork server starts: its children inherit the booted worlds */
+	bf_fuzz_warm_from_env(h.ctx, &h.prog, h.fixes);
 	return 0;
 }
 

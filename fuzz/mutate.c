@@ -82,13 +82,39 @@ static int random_cpu(struct bf_mutator *m, const struct bf_prog *p)
 	return (int)below(m, (unsigned)(p->topo.nr_cpus > 0 ? p->topo.nr_cpus : 1));
 }
 
+/*
+ * fill and fragment: the zone pressed (mostly one that exists on node 0, where
+ * a fill without node= measures its band), the band or pattern, the order mix.
+ */
+static void random_pressure(struct bf_mutator *m, const struct bf_prog *p, struct bf_op *op)
+{
+	int zones[MAX_NR_ZONES], nz = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (p->topo.node[0].zone_pageblocks[z])
+			zones[nz++] = z;
+	op->zid = nz && chance(m, 90) ? zones[below(m, (unsigned)nz)] : (int)below(m, MAX_NR_ZONES);
+	if (op->kind == BF_OP_FRAGMENT) {
+		op->value = (long)below(m, BF_NR_FRAGS);
+		if (chance(m, 25))
+			op->zid = -1;   /* every zone */
+		return;
+	}
+	op->value = BF_BAND_HIGH + (long)below(m, BF_NR_BANDS - BF_BAND_HIGH);
+	op->gfp = chance(m, 60) ? GFP_KERNEL : random_gfp(m);
+	op->norders = 1 + (int)below(m, chance(m, 70) ? 2 : BF_FILL_MAX_ORDERS);
+	for (int i = 0; i < op->norders; i++)
+		op->orders[i] = (unsigned char)(chance(m, 50) ? 0 : PICK(m, orders) % MAX_ORDER);
+	op->max = chance(m, 70) ? BF_FILL_MAX : 1 + (int)below(m, 256);
+}
+
 static void random_op(struct bf_mutator *m, const struct bf_prog *p, struct bf_op *op)
 {
 	static const enum bf_op_kind kinds[] = {
 		BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_FREE, BF_OP_FREE,
 		BF_OP_FREE, BF_OP_FREE, BF_OP_ALLOC_EXACT, BF_OP_GET, BF_OP_PUT, BF_OP_SPLIT, BF_OP_DRAIN,
 		BF_OP_POKE, BF_OP_IRQ, BF_OP_TASKFLAGS, BF_OP_SYSCTL, BF_OP_VMSTAT_REFRESH, BF_OP_VMSTAT_UPDATE,
-		BF_OP_CHECK,
+		BF_OP_CHECK, BF_OP_FILL, BF_OP_FILL, BF_OP_FRAGMENT, BF_OP_FREE_ALL,
 	};
 	int used = handles_used(p);
 
@@ -155,6 +181,10 @@ static void random_op(struct bf_mutator *m, const struct bf_prog *p, struct bf_o
 		for (int i = 0; i < op->nvalues; i++)
 			op->values[i] = PICK(m, sysctl_vals);
 		break;
+	case BF_OP_FILL:
+	case BF_OP_FRAGMENT:
+		random_pressure(m, p, op);
+		break;
 	default:
 		break;
 	}
@@ -182,12 +212,17 @@ static int has_cpu(const struct bf_op *op)
 	return op->kind != BF_OP_GET && op->kind != BF_OP_SPLIT && op->kind != BF_OP_POKE && op->kind != BF_OP_SYSCTL &&
 	       op->kind != BF_OP_VMSTAT_REFRESH && op->kind != BF_OP_CHECK;
 }
-static int has_node(const struct bf_op *op) { return op->kind == BF_OP_ALLOC || op->kind == BF_OP_DRAIN; }
+static int has_node(const struct bf_op *op)
+{
+	return op->kind == BF_OP_ALLOC || op->kind == BF_OP_DRAIN || op->kind == BF_OP_FILL ||
+	       (op->kind == BF_OP_FRAGMENT && op->zid >= 0);
+}
 static int refs_handle(const struct bf_op *op) { return op->handle >= 0 && !is_alloc(op); }
 static int has_value(const struct bf_op *op)
 {
 	return op->kind == BF_OP_SYSCTL || op->kind == BF_OP_POKE || op->kind == BF_OP_IRQ ||
-	       op->kind == BF_OP_TASKFLAGS || op->kind == BF_OP_ALLOC;
+	       op->kind == BF_OP_TASKFLAGS || op->kind == BF_OP_ALLOC || op->kind == BF_OP_FILL ||
+	       op->kind == BF_OP_FRAGMENT;
 }
 
 static int ensure_room(struct bf_prog *p)
@@ -371,6 +406,8 @@ static int mut_tweak_node(struct bf_mutator *m, struct bf_prog *p)
 	op = &p->ops[i];
 	if (op->kind == BF_OP_DRAIN && chance(m, 50))
 		op->zid = chance(m, 25) ? -1 : (int)below(m, MAX_NR_ZONES);
+	if ((op->kind == BF_OP_FILL || op->kind == BF_OP_FRAGMENT) && chance(m, 50))
+		op->zid = (int)below(m, MAX_NR_ZONES);
 	op->has_node = op->kind == BF_OP_DRAIN && op->zid < 0 ? 0 : chance(m, 70);
 	op->nid = op->has_node ? (int)below(m, (unsigned)p->topo.nr_nodes) : 0;
 	if (op->kind == BF_OP_ALLOC && op->has_node && chance(m, 30))
@@ -433,6 +470,15 @@ static int mut_tweak_value(struct bf_mutator *m, struct bf_prog *p)
 	}
 	case BF_OP_IRQ:
 		op->value = !op->value;
+		break;
+	case BF_OP_FILL:
+	case BF_OP_FRAGMENT:
+		if (chance(m, 50))
+			random_pressure(m, p, op);   /* a new zone, order mix, band or pattern */
+		else if (op->kind == BF_OP_FILL)
+			op->value = BF_BAND_HIGH + (long)below(m, BF_NR_BANDS - BF_BAND_HIGH);
+		else
+			op->value = (long)below(m, BF_NR_FRAGS);
 		break;
 	case BF_OP_TASKFLAGS:
 		op->value ^= (long)(chance(m, 50) ? PF_MEMALLOC :

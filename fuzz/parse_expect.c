@@ -263,7 +263,8 @@ int parse_expect(struct parser *ps, struct bf_op *op)
 		return fail(ps, t[1].col, "expect %s needs mt=", t[1].s);
 	if ((probe == BF_PR_PAGEBLOCK || probe == BF_PR_PAGE) && e->pfn == NO_PFN)
 		return fail(ps, t[1].col, "expect %s needs pfn=", t[1].s);
-	if (strstr(probe_keys(probe), " zone ") && !e->has_zone)
+	/* pool counts every zone's blocks unless zone= narrows it */
+	if (strstr(probe_keys(probe), " zone ") && !e->has_zone && (probe != BF_PR_POOL || e->has_node))
 		return fail(ps, t[1].col, "expect %s needs zone=", t[1].s);
 	if (probe == BF_PR_PCP_LIST && e->mt >= MIGRATE_PCPTYPES)
 		return fail(ps, t[1].col, "pcp lists are Unmovable, Movable and Reclaimable");
@@ -296,6 +297,10 @@ int parse_expect(struct parser *ps, struct bf_op *op)
 			if (strcmp(v->s, "empty") && split_list(ps, v->s, v->col, ",", pfn_item, list))
 				return -1;
 			e->text = keep_string(ps->p, list);
+			return 0;
+		}
+		if (probe == BF_PR_BAND && bf_name_index(bf_band_names, BF_NR_BANDS, v->s) >= 0) {
+			e->value = bf_name_index(bf_band_names, BF_NR_BANDS, v->s);
 			return 0;
 		}
 		if (probe == BF_PR_PAGEBLOCK && bf_migratetype_by_name(v->s) >= 0) {

@@ -52,6 +52,9 @@ int parse_sysctl(struct parser *ps, struct bf_op *op);
 int parse_taskflags(struct parser *ps, struct bf_op *op);
 int parse_poke(struct parser *ps, struct bf_op *op);
 
+/* parse_pressure.c: fill, fragment, free_all */
+int parse_pressure(struct parser *ps, struct bf_op *op);
+
 /* parse_expect.c */
 int parse_expect(struct parser *ps, struct bf_op *op);
 int is_probe_keyword(const char *s);

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include "core/mm.h"
 
-/* X(enum, keyword) */
+/*
+ * X(enum, keyword).  New kinds go at the end: the trace hash mixes the kind's
+ * number, and the golden hashes (tests/trace-hashes.txt) must not move.
+ */
 #define BF_OP_TABLE(X)                        \
 	X(BF_OP_ALLOC, "alloc")               \
 	X(BF_OP_ALLOC_EXACT, "alloc_exact")   \
@@ -30,7 +33,10 @@
 	X(BF_OP_VMSTAT_UPDATE, "vmstat_update") \
 	X(BF_OP_DUMP, "dump")                 \
 	X(BF_OP_CHECK, "check")               \
-	X(BF_OP_EXPECT, "expect")
+	X(BF_OP_EXPECT, "expect")             \
+	X(BF_OP_FILL, "fill")                 \
+	X(BF_OP_FRAGMENT, "fragment")         \
+	X(BF_OP_FREE_ALL, "free_all")
 
 enum bf_op_kind {
 #define X(e, kw) e,
@@ -69,7 +75,9 @@ extern const char *const bf_op_names[BF_NR_OPS];
 	X(BF_PR_ZONELIST, "zonelist", 's')         \
 	X(BF_PR_BUDDYINFO, "buddyinfo", 'd')       \
 	X(BF_PR_PAGETYPEINFO, "pagetypeinfo", 'd') \
-	X(BF_PR_ZONEINFO, "zoneinfo", 'd')
+	X(BF_PR_ZONEINFO, "zoneinfo", 'd')         \
+	X(BF_PR_BAND, "band", 'n')                 \
+	X(BF_PR_POOL, "pool", 'n')
 
 enum bf_probe {
 #define X(e, kw, k) e,
@@ -81,6 +89,46 @@ enum bf_probe {
 enum bf_cmp { BF_EQ, BF_NE, BF_LT, BF_LE, BF_GT, BF_GE, BF_NR_CMPS };
 extern const char *const bf_cmp_names[BF_NR_CMPS];  /* "==", "!=", ... */
 int bf_probe_is_dump(enum bf_probe p);
+
+/*
+ * Watermark bands of a zone (docs/bfp-format.md, "Pressure"): F, the zone's
+ * NR_FREE_PAGES as zone_page_state() reads it, against wmark_pages() (boost
+ * included).  A band is named by the mark F has reached: `high` is
+ * low < F <= high, ... `below-min` is F <= min/2.  X(enum, keyword); `fill`
+ * targets all but the first.
+ */
+#define BF_BAND_TABLE(X)                      \
+	X(BF_BAND_ABOVE_HIGH, "above-high")   \
+	X(BF_BAND_HIGH, "high")               \
+	X(BF_BAND_LOW, "low")                 \
+	X(BF_BAND_MIN, "min")                 \
+	X(BF_BAND_BELOW_MIN, "below-min")
+
+enum bf_band {
+#define X(e, kw) e,
+	BF_BAND_TABLE(X)
+#undef X
+	BF_NR_BANDS
+};
+extern const char *const bf_band_names[BF_NR_BANDS];
+
+/* What `fragment` frees among the pool's blocks of a zone, in pfn order. X(enum, keyword) */
+#define BF_FRAG_TABLE(X)                                    \
+	X(BF_FRAG_EVERY_OTHER, "every-other")               \
+	X(BF_FRAG_ONE_PER_PAGEBLOCK, "one-per-pageblock")   \
+	X(BF_FRAG_KEEP_ONE_PER_PAGEBLOCK, "keep-one-per-pageblock") \
+	X(BF_FRAG_ALL, "all")
+
+enum bf_frag_pattern {
+#define X(e, kw) e,
+	BF_FRAG_TABLE(X)
+#undef X
+	BF_NR_FRAGS
+};
+extern const char *const bf_frag_names[BF_NR_FRAGS];
+
+#define BF_FILL_MAX_ORDERS 8      /* orders=a,b,...: used round-robin */
+#define BF_FILL_MAX 4096          /* allocations of one fill, at most (max=) */
 
 enum bf_dump_kind { BF_DUMP_BUDDYINFO, BF_DUMP_PAGETYPEINFO, BF_DUMP_ZONEINFO };
 
@@ -141,10 +189,14 @@ struct bf_op {
 	int npoke;
 	struct { int field; unsigned long value; } poke[6];
 	int page;                 /* poke page=K */
-	long value;               /* irq on/off, taskflags */
+	long value;               /* irq on/off, taskflags, fill band, fragment pattern */
 	int sysctl;               /* enum bf_sysctl */
 	int nvalues;              /* sysctl values (lowmem_reserve_ratio: MAX_NR_ZONES) */
 	long values[MAX_NR_ZONES];
+	/* fill: orders used round-robin, at most `max` allocations */
+	int norders;
+	unsigned char orders[BF_FILL_MAX_ORDERS];
+	int max;
 	struct bf_expect expect;
 };
 

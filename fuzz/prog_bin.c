@@ -172,7 +172,7 @@ static void set_alive(struct bf_bin_handle *h, unsigned long n)
 
 /* ---- gfp ---- */
 
-static gfp_t read_gfp(struct rd *r, int raw)
+gfp_t bf_bin_read_gfp(struct rd *r, int raw)
 {
 	gfp_t g;
 	unsigned g0, g1;
@@ -192,7 +192,7 @@ static gfp_t read_gfp(struct rd *r, int raw)
 }
 
 /* The table form of a gfp (g0 | g1 << 8), or -1 if only the raw form says it. */
-static int gfp_table_form(gfp_t g)
+int bf_bin_gfp_table_form(gfp_t g)
 {
 	gfp_t mods = 0;
 
@@ -272,16 +272,27 @@ static int decode_op(struct bf_bin_state *st, struct rd *r, struct bf_op *op)
 	op_clear(op, kind, st->nops + 1);
 	/*
 	 * `check` runs the world's O(pages) self-check: only the canonical byte
-	 * 0x0f means it (1 in 256 random op bytes, not 1 in 16), the other
-	 * fifteen are dropped, so random programs are not mostly checks.
+	 * 0x0f means it (1 in 256 random op bytes, not 1 in 16), so random
+	 * programs are not mostly checks.  The other fifteen are the escape to
+	 * more ops (prog_bin_ext.c: 0x1f fill, 0x2f fragment, 0x3f free_all; the
+	 * rest dropped, reserved).
 	 */
-	if (kind == BF_OP_CHECK && a)
-		return 0;
+	if (kind == BF_OP_CHECK && a) {
+		if (!bf_bin_decode_ext(r, a, op, st->nr_cpus, st->nr_nodes))
+			return 0;
+		if (op->kind == BF_OP_FREE_ALL)
+			for (hi = 0; hi < st->nh; hi++) {
+				st->h[hi].kind = S_EMPTY;  /* every handle freed until it holds nothing */
+				update_masks(st, hi);
+			}
+		st->nops++;
+		return 1;
+	}
 	switch (kind) {
 	case BF_OP_ALLOC: {
 		unsigned f = u8(r), sel = u8(r);
 
-		op->gfp = read_gfp(r, f & 0x80);
+		op->gfp = bf_bin_read_gfp(r, f & 0x80);
 		op->order = order_tab[a];
 		op->cpu = fold_cpu(st, f);
 		op->has_node = (f >> 3) & 1;
@@ -306,7 +317,7 @@ static int decode_op(struct bf_bin_state *st, struct rd *r, struct bf_op *op)
 		raw |= (uint32_t)u8(r) << 16;
 		op->cpu = fold_cpu(st, a);
 		op->size = 1 + raw % (PAGE_SIZE << sh);
-		op->gfp = read_gfp(r, a & 8);
+		op->gfp = bf_bin_read_gfp(r, a & 8);
 		if ((hi = alloc_handle(st, sel)) < 0)
 			return 0;
 		op->handle = hi;
@@ -568,7 +579,7 @@ static unsigned ref_sel(const struct enc *e, int what, int h)
 	return (unsigned)h & 0xff;
 }
 
-static void write_gfp(struct wr *w, gfp_t g, int tf)
+void bf_bin_write_gfp(struct wr *w, gfp_t g, int tf)
 {
 	if (tf < 0)
 		w32(w, g);
@@ -588,7 +599,7 @@ static int encode_op(const struct enc *e, const struct bf_op *op, struct wr *w)
 	switch (op->kind) {
 	case BF_OP_ALLOC:
 	case BF_OP_ALLOC_EXACT: {
-		int tf = gfp_table_form(op->gfp);
+		int tf = bf_bin_gfp_table_form(op->gfp);
 		unsigned sel = 0;
 
 		if (h && h->kind == S_EMPTY)
@@ -607,7 +618,7 @@ static int encode_op(const struct enc *e, const struct bf_op *op, struct wr *w)
 			w16(w, raw & 0xffff);
 			w8(w, raw >> 16);
 		}
-		write_gfp(w, op->gfp, tf);
+		bf_bin_write_gfp(w, op->gfp, tf);
 		return 1;
 	}
 	case BF_OP_FREE: {
@@ -691,8 +702,8 @@ static int encode_op(const struct enc *e, const struct bf_op *op, struct wr *w)
 	case BF_OP_CHECK:
 		w8(w, 15);
 		return 1;
-	default:  /* expect, dump: text only */
-		return 0;
+	default:  /* the escape ops; expect, dump: text only (0) */
+		return bf_bin_encode_ext(op, w);
 	}
 }
 

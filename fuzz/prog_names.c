@@ -13,6 +13,18 @@ const char *const bf_op_names[BF_NR_OPS] = {
 #undef X
 };
 
+const char *const bf_band_names[BF_NR_BANDS] = {
+#define X(e, kw) kw,
+	BF_BAND_TABLE(X)
+#undef X
+};
+
+const char *const bf_frag_names[BF_NR_FRAGS] = {
+#define X(e, kw) kw,
+	BF_FRAG_TABLE(X)
+#undef X
+};
+
 const char *const bf_cmp_names[BF_NR_CMPS] = { "==", "!=", "<", "<=", ">", ">=" };
 
 static const char *const page_field_names[BF_NR_PAGE_FIELDS] = {

@@ -446,6 +446,10 @@ static int parse_op(struct parser *ps)
 		return 0;
 	case BF_OP_EXPECT:
 		return parse_expect(ps, op);
+	case BF_OP_FILL:
+	case BF_OP_FRAGMENT:
+	case BF_OP_FREE_ALL:
+		return parse_pressure(ps, op);
 	}
 	return fail(ps, t[0].col, "internal: unhandled op");
 }

@@ -225,6 +225,13 @@ static void print_expect(FILE *f, const struct bf_prog *p, const struct bf_op *o
 	case BF_PR_ZONELIST:
 		fputs(e->text ? e->text : "", f);
 		break;
+	case BF_PR_BAND:
+		if (e->value >= 0 && e->value < BF_NR_BANDS) {
+			fputs(bf_band_names[e->value], f);
+			break;
+		}
+		print_number(f, e->value, e->cmp);
+		break;
 	case BF_PR_PAGEBLOCK:
 		if (e->value >= 0 && e->value < MIGRATE_TYPES) {
 			fputs(migratetype_names[e->value], f);
@@ -330,6 +337,33 @@ static void print_op(FILE *f, const struct bf_prog *p, const struct bf_op *op)
 		fprintf(f, " %s", op->value == BF_DUMP_BUDDYINFO ? "buddyinfo" :
 				  op->value == BF_DUMP_PAGETYPEINFO ? "pagetypeinfo" : "zoneinfo");
 		break;
+	case BF_OP_FILL:
+		fprintf(f, " zone=%s", bf_zone_name(op->zid));
+		if (op->has_node)
+			fprintf(f, " node=%d", op->nid);
+		fprintf(f, " band=%s orders=", NAME_OR(bf_band_names, op->value));
+		for (int i = 0; i < op->norders; i++)
+			fprintf(f, "%s%u", i ? "," : "", op->orders[i]);
+		if (op->gfp != GFP_KERNEL) {
+			fputs(" gfp=", f);
+			print_gfp(f, op->gfp);
+		}
+		if (op->max != BF_FILL_MAX)
+			fprintf(f, " max=%d", op->max);
+		if (op->cpu)
+			fprintf(f, " cpu=%d", op->cpu);
+		break;
+	case BF_OP_FRAGMENT:
+		if (op->zid >= 0)
+			fprintf(f, " zone=%s", bf_zone_name(op->zid));
+		if (op->has_node)
+			fprintf(f, " node=%d", op->nid);
+		fprintf(f, " pattern=%s", NAME_OR(bf_frag_names, op->value));
+		/* fall through */
+	case BF_OP_FREE_ALL:
+		if (op->cpu)
+			fprintf(f, " cpu=%d", op->cpu);
+		break;
 	default:  /* vmstat_refresh, check */
 		break;
 	}
@@ -423,6 +457,11 @@ static int op_equal(const struct bf_prog *pa, const struct bf_op *a, const struc
 	    a->size != b->size || a->lru != b->lru || a->has_node != b->has_node || a->npoke != b->npoke ||
 	    a->page != b->page || a->value != b->value || a->sysctl != b->sysctl || a->nvalues != b->nvalues)
 		return 0;
+	if (a->norders != b->norders || a->max != b->max)
+		return 0;
+	for (int i = 0; i < a->norders && i < BF_FILL_MAX_ORDERS; i++)
+		if (a->orders[i] != b->orders[i])
+			return 0;
 	for (int i = 0; i < a->npoke && i < 6; i++)
 		if (a->poke[i].field != b->poke[i].field || a->poke[i].value != b->poke[i].value)
 			return 0;

@@ -24,6 +24,7 @@
 
 /* What exec.c's struct bf_hstate would hold, assuming every allocation succeeded. */
 struct rstate {
+	int live;               /* holds pages (if its allocation succeeded) */
 	int split, exact, compound, refs;
 	unsigned int order;
 	unsigned long size;
@@ -212,6 +213,104 @@ static const char prologue[] =
 	"}\n"
 	"\n";
 
+/*
+ * The pressure ops' run-time expansion (fuzz/exec_pressure.c, the same
+ * rules): only in reproducers of programs that use them.
+ */
+static const char pool_prologue[] =
+	"/* The blocks fills allocated (fill, fragment, free_all: fuzz/exec_pressure.c). */\n"
+	"struct pool {\n"
+	"\tstruct { unsigned long pfn; unsigned int order; int nid, zid; } *b;\n"
+	"\tint n, cap;\n"
+	"};\n"
+	"\n"
+	"static unsigned long band_level(int nid, int zid, const struct world *w, int band)\n"
+	"{\n"
+	"\tstruct bf_zone_info zi;\n"
+	"\n"
+	"\tbf_zone_info(w, nid, zid, &zi);\n"
+	"\treturn band == 1 ? zi.wmark[WMARK_HIGH] : band == 2 ? zi.wmark[WMARK_LOW] :\n"
+	"\t       band == 3 ? zi.wmark[WMARK_MIN] : zi.wmark[WMARK_MIN] / 2;\n"
+	"}\n"
+	"\n"
+	"/* Allocate until the zone's NR_FREE_PAGES is at most the band's level, an allocation fails or lands elsewhere, or max. */\n"
+	"__attribute__((unused)) static void fill(struct repro *r, struct pool *pl, int cpu, int nid, int zid, int has_node,\n"
+	"\t\t\t\t\t gfp_t gfp, const unsigned char *orders, int norders, int band, int max)\n"
+	"{\n"
+	"\tfor (int n = 0; n < max; n++) {\n"
+	"\t\tstruct bf_oracle_op op = oop(BF_OOP_ALLOC, cpu, NO_PFN, orders[n %% norders]);\n"
+	"\t\tint bn, bz;\n"
+	"\n"
+	"\t\tif (bf_zone_stat(r->w, nid, zid, NR_FREE_PAGES, false) <= band_level(nid, zid, r->w, band))\n"
+	"\t\t\treturn;\n"
+	"\t\top.gfp = gfp;\n"
+	"\t\tif (has_node)\n"
+	"\t\t\top.nid = nid;\n"
+	"\t\tbefore(r, &op);\n"
+	"\t\top.pfn = has_node ? alloc_pages_node(r->w, cpu, nid, gfp, op.order) : alloc_pages(r->w, cpu, gfp, op.order);\n"
+	"\t\tafter(r, &op);\n"
+	"\t\tif (op.pfn == NO_PFN)\n"
+	"\t\t\treturn;\n"
+	"\t\tif (pl->n == pl->cap && !(pl->b = realloc(pl->b, (size_t)(pl->cap = 2 * pl->cap + 256) * sizeof(*pl->b))))\n"
+	"\t\t\tabort();\n"
+	"\t\tbf_pfn_zone(r->w, op.pfn, &bn, &bz);\n"
+	"\t\tpl->b[pl->n].pfn = op.pfn;\n"
+	"\t\tpl->b[pl->n].order = op.order;\n"
+	"\t\tpl->b[pl->n].nid = bn;\n"
+	"\t\tpl->b[pl->n++].zid = bz;\n"
+	"\t\tif (bn != nid || bz != zid)\n"
+	"\t\t\treturn;\n"
+	"\t}\n"
+	"}\n"
+	"\n"
+	"static int by_pfn(const void *a, const void *b)\n"
+	"{\n"
+	"\tunsigned long pa = *(const unsigned long *)a, pb = *(const unsigned long *)b;\n"
+	"\n"
+	"\treturn pa < pb ? -1 : pa > pb;\n"
+	"}\n"
+	"\n"
+	"/* pattern: 0 every other, 1 one per pageblock, 2 all but one per pageblock, 3 all; zid -1: every zone */\n"
+	"__attribute__((unused)) static void fragment(struct repro *r, struct pool *pl, int cpu, int nid, int zid, int pattern)\n"
+	"{\n"
+	"\tunsigned long last_pb = ~0UL;\n"
+	"\tint kept = 0, k = 0;\n"
+	"\n"
+	"\tqsort(pl->b, (size_t)pl->n, sizeof(*pl->b), by_pfn);\n"
+	"\tfor (int i = 0; i < pl->n; i++) {\n"
+	"\t\tint first = pl->b[i].pfn >> pageblock_order != last_pb, pick;\n"
+	"\n"
+	"\t\tif (zid >= 0 && (pl->b[i].nid != nid || pl->b[i].zid != zid)) {\n"
+	"\t\t\tpl->b[kept++] = pl->b[i];\n"
+	"\t\t\tcontinue;\n"
+	"\t\t}\n"
+	"\t\tlast_pb = pl->b[i].pfn >> pageblock_order;\n"
+	"\t\tpick = pattern == 0 ? k %% 2 == 0 : pattern == 1 ? first : pattern == 2 ? !first : 1;\n"
+	"\t\tk++;\n"
+	"\t\tif (pick)\n"
+	"\t\t\tfree_checked(r, cpu, pl->b[i].pfn, pl->b[i].order);\n"
+	"\t\telse\n"
+	"\t\t\tpl->b[kept++] = pl->b[i];\n"
+	"\t}\n"
+	"\tpl->n = kept;\n"
+	"}\n"
+	"\n"
+	"__attribute__((unused)) static void pool_free_all(struct repro *r, struct pool *pl, int cpu)\n"
+	"{\n"
+	"\tfor (int i = 0; i < pl->n; i++)\n"
+	"\t\tfree_checked(r, cpu, pl->b[i].pfn, pl->b[i].order);\n"
+	"\tpl->n = 0;\n"
+	"}\n"
+	"\n";
+
+static int uses_pool(const struct bf_prog *p)
+{
+	for (int i = 0; i < p->nr_ops; i++)
+		if (p->ops[i].kind == BF_OP_FILL || p->ops[i].kind == BF_OP_FRAGMENT || p->ops[i].kind == BF_OP_FREE_ALL)
+			return 1;
+	return 0;
+}
+
 /* A call into the world between before() and after(); extra: statements setting fields of op. */
 static void emit_call(FILE *f, enum bf_oop_kind k, int cpu, const char *pfn, unsigned int order, const char *extra,
 		      const char *call)
@@ -229,7 +328,7 @@ static void emit_alloc(FILE *f, const struct bf_prog *p, const struct bf_op *op,
 	gfp_format(op->gfp, gfps, sizeof(gfps));
 	memset(h, 0, sizeof(*h));
 	h->exact = exact;
-	h->refs = 1;
+	h->refs = h->live = 1;
 	if (exact) {
 		unsigned long used = (op->size + PAGE_SIZE - 1) / PAGE_SIZE;
 
@@ -268,6 +367,7 @@ static void emit_free(FILE *f, const struct bf_prog *p, const struct bf_op *op, 
 	fprintf(f, "\tneed(&r, pfn_%s, \"%s\");\n", hn, hn);
 	if (op->piece >= 0) {
 		h->alive[op->piece] = 0;
+		h->live = memchr(h->alive, 1, sizeof(h->alive)) != NULL;
 		fprintf(f, "\tfree_checked(&r, %d, pfn_%s + %d, 0);\n", op->cpu, hn, op->piece);
 		return;
 	}
@@ -276,9 +376,11 @@ static void emit_free(FILE *f, const struct bf_prog *p, const struct bf_op *op, 
 
 		if (--h->refs > 0 && !h->compound && h->order)
 			h->order = 0;   /* __free_pages left page[0] to the other holder */
+		h->live = h->refs > 0;
 		fprintf(f, "\tfree_checked(&r, %d, pfn_%s, %u);\n", op->cpu, hn, order);
 		return;
 	}
+	h->live = 0;
 	if (h->exact) {
 		int intact = 1;
 
@@ -297,6 +399,24 @@ static void emit_free(FILE *f, const struct bf_prog *p, const struct bf_op *op, 
 	for (unsigned long i = 0; h->order < MAX_ORDER && i < (1UL << h->order); i++)
 		if (h->alive[i])
 			fprintf(f, "\tfree_checked(&r, %d, pfn_%s + %lu, 0);\n", op->cpu, hn, i);
+}
+
+/* free_all's named handles, as exec.c frees them: each as `free H` until it holds nothing. */
+static void emit_free_all(FILE *f, const struct bf_prog *p, const struct bf_op *op, struct rstate *hs)
+{
+	for (int h = 0; h < p->nr_handles; h++) {
+		struct bf_op fr = { .kind = BF_OP_FREE, .handle = h, .piece = -1, .cpu = op->cpu };
+		struct rstate *s = &hs[h];
+
+		if (!s->live)
+			continue;
+		/* a failed allocation holds nothing to free: skipped at run time too */
+		fprintf(f, "	if (pfn_%s != NO_PFN) {\n", p->handle_names[h]);
+		while (s->live)
+			emit_free(f, p, &fr, s);
+		fprintf(f, "	}\n");
+	}
+	fprintf(f, "	pool_free_all(&r, &pool, %d);\n", op->cpu);
 }
 
 static void emit_op(FILE *f, const struct bf_prog *p, int i, struct rstate *hs)
@@ -323,7 +443,7 @@ static void emit_op(FILE *f, const struct bf_prog *p, int i, struct rstate *hs)
 			h->refs++;
 			snprintf(call, sizeof(call), "get_page(r.w, pfn_%s)", hn);
 		} else {
-			h->refs--;
+			h->live = --h->refs > 0;
 			snprintf(call, sizeof(call), "put_page(r.w, %d, pfn_%s)", op->cpu, hn);
 		}
 		emit_call(f, op->kind == BF_OP_GET ? BF_OOP_GET : BF_OOP_PUT, op->cpu, pfn, h->order, "", call);
@@ -388,6 +508,21 @@ static void emit_op(FILE *f, const struct bf_prog *p, int i, struct rstate *hs)
 	case BF_OP_CHECK:
 		fprintf(f, "\tcheck_op(&r);\n");
 		break;
+	case BF_OP_FILL: {
+		int n = snprintf(call, sizeof(call), "(const unsigned char[]){");
+
+		for (int k = 0; k < op->norders && k < BF_FILL_MAX_ORDERS; k++)
+			n += snprintf(call + n, sizeof(call) - (size_t)n, "%s%u", k ? ", " : " ", op->orders[k]);
+		fprintf(f, "\tfill(&r, &pool, %d, %d, %d, %d, 0x%xu, %s }, %d, %ld, %d);\n", op->cpu, op->nid, op->zid,
+			op->has_node, op->gfp, call, op->norders, op->value, op->max);
+		break;
+	}
+	case BF_OP_FRAGMENT:
+		fprintf(f, "\tfragment(&r, &pool, %d, %d, %d, %ld);\n", op->cpu, op->nid, op->zid, op->value);
+		break;
+	case BF_OP_FREE_ALL:
+		emit_free_all(f, p, op, hs);
+		break;
 	case BF_OP_EXPECT:
 	case BF_NR_OPS:
 		fprintf(f, "\t/* an expectation: not checked by the reproducer */\n");
@@ -422,9 +557,13 @@ int bf_repro_c(const struct bf_prog *p, const char *title, FILE *f)
 	comment_text(f, " *   ", text, "");
 	fprintf(f, " */\n");
 	fprintf(f, prologue, invariant);
+	if (uses_pool(p))
+		fputs(pool_prologue, f);
 	fprintf(f, "int main(void)\n{\n");
 	emit_topology(f, &p->topo);
 	fprintf(f, "\tstruct repro r = { 0 };\n\tchar err[256];\n");
+	if (uses_pool(p))
+		fprintf(f, "\tstruct pool pool = { 0 };\n");
 	for (int h = 0; h < p->nr_handles; h++)
 		fprintf(f, "\tunsigned long pfn_%s = NO_PFN;\n", p->handle_names[h]);
 	fprintf(f, "\n\tr.w = world_create(&topo, err, sizeof(err));\n"
@@ -445,6 +584,8 @@ int bf_repro_c(const struct bf_prog *p, const char *title, FILE *f)
 	}
 	for (int h = 0; h < p->nr_handles; h++)
 		fprintf(f, "\t(void)pfn_%s;\n", p->handle_names[h]);
+	if (uses_pool(p))
+		fprintf(f, "\tfree(pool.b);\n");
 	fprintf(f, "\n\tprintf(\"no divergence (%d ops)\\n\");\n\tbf_oracle_destroy(r.o);\n\tworld_destroy(r.w);\n"
 		   "\treturn 0;\n}\n", p->nr_ops);
 	bf_prog_free(&q);

@@ -108,6 +108,32 @@ TEST(hand_written_bytes_mean_what_the_format_says)
 	return 0;
 }
 
+TEST(hand_written_escape_bytes_are_the_pressure_ops)
+{
+	static const uint8_t b[] = {
+		0x00, 0x00, 0x00,             /* 1 node, 2 cpus, default zones */
+		0x1f, 0x31, 0x08, 0x63, 0x00, /* fill: cpu 1, Normal, band low; 2 orders; max 100 */
+		0x30, 0x00, 0x00,             /* orders 0 and 3; gfp GFP_KERNEL */
+		0x2f, 0x58, 0x00,             /* fragment Normal one-per-pageblock */
+		0x4f,                         /* reserved escape: dropped, one byte */
+		0x3f, 0x01,                   /* free_all cpu=1 */
+	};
+	static uint8_t buf[BUF];
+	struct bf_prog p;
+	char *text;
+
+	bf_prog_init(&p);
+	bf_prog_decode(&p, b, sizeof(b));
+	text = bf_prog_to_text(&p);
+	ASSERT_STREQ(text, "node 0 cpus=0-1\nzone 0 DMA 1\nzone 0 DMA32 2\nzone 0 Normal 4\n\n"
+			   "fill zone=Normal band=low orders=0,3 max=100 cpu=1\n"
+			   "fragment zone=Normal pattern=one-per-pageblock\nfree_all cpu=1\n");
+	ASSERT_EQ(identity(&p, buf), 0);
+	free(text);
+	bf_prog_free(&p);
+	return 0;
+}
+
 TEST(every_input_up_to_two_bytes_decodes_runs_and_round_trips)
 {
 	static uint8_t buf[BUF];
@@ -418,6 +444,7 @@ TEST(decode_speed)
 }
 
 RUN_TESTS(T(empty_input_is_the_default_small_world), T(hand_written_bytes_mean_what_the_format_says),
+	  T(hand_written_escape_bytes_are_the_pressure_ops),
 	  T(every_input_up_to_two_bytes_decodes_runs_and_round_trips),
 	  T(random_inputs_of_every_short_length_decode_run_and_round_trip),
 	  T(hundred_thousand_random_inputs_decode_and_round_trip), T(binary_text_binary_is_the_identity),
