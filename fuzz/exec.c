@@ -506,6 +506,26 @@ static int drain_after(struct bf_exec *x)
 	return bf_exec_after(x, &oop);
 }
 
+/* Tell the observer what the op did (opts.after_op); non-zero: it wants the run stopped. */
+static int observe(struct bf_exec *x, int failed)
+{
+	struct bf_exec_step s = { .op_index = x->op_index, .op = x->op, .w = x->w, .failed = failed && !x->skip,
+				  .skipped = failed && x->skip, .hkind = -1, .pfn = NO_PFN,
+				  .pool_n = x->pool->n, .pool_hash = 0xcbf29ce484222325UL };
+
+	if (x->op->handle != BF_NO_HANDLE) {
+		const struct bf_hstate *h = &x->h[x->op->handle];
+
+		s.hkind = (int)h->kind;
+		s.pfn = h->pfn;
+		s.order = h->order;
+		s.refs = h->refs;
+	}
+	for (int i = 0; i < x->pool->n; i++)
+		s.pool_hash = (s.pool_hash ^ (x->pool->b[i].pfn << 4 ^ x->pool->b[i].order)) * 0x100000001b3UL;
+	return x->o->after_op(x->o->after_op_arg, &s);
+}
+
 /* What a run keeps between runs (fuzz loops): the worlds, the oracle, the handle table. */
 struct bf_exec_ctx {
 	struct bf_world_cache worlds;
@@ -597,6 +617,8 @@ enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog 
 		x.op = &p->ops[i];
 		x.op_index = i;
 		if (run_op(&x, x.op) || (o->drain_every_op && drain_after(&x))) {
+			if (o->after_op && observe(&x, 1) && x.skip)
+				break;
 			if (!x.skip)
 				break;
 			x.skip = 0;
@@ -605,6 +627,8 @@ enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog 
 		}
 		r->ops_run++;
 		hash_op(&x, x.op);
+		if (o->after_op && observe(&x, 0))
+			break;
 		if (o->check_every_op) {
 			char why[512];
 

@@ -34,6 +34,25 @@ struct bf_call_log {
 	int n, cap;
 };
 
+/*
+ * What an op did, for an observer (fuzz/diff_side.c compares two builds op by
+ * op): the state of the handle it touched after it (kind is exec_internal.h's
+ * enum bf_hkind; -1 if it names none), and for fill/fragment/free_all the
+ * unnamed blocks the run holds.
+ */
+struct bf_exec_step {
+	int op_index;
+	const struct bf_op *op;
+	const struct world *w;
+	int failed;             /* the op ended the run (status set) */
+	int skipped;            /* lenient: the op could not apply and was skipped */
+	int hkind, refs;
+	unsigned long pfn;
+	unsigned int order;
+	int pool_n;
+	unsigned long pool_hash;
+};
+
 struct bf_exec_opts {
 	FILE *trace;            /* print each op and its result here (NULL: quiet) */
 	FILE *dump_out;         /* where `dump` ops print (NULL: stdout) */
@@ -43,6 +62,9 @@ struct bf_exec_opts {
 	int drain_every_op;     /* drain every CPU's pcp lists after each op (fuzz_variants) */
 	int world_check;        /* lenient programs: `check` ops run the world's own checker too */
 	struct bf_call_log *log; /* if not NULL: every world call is appended */
+	/* if not NULL: called after every op (skipped or failed ones too); non-zero stops the run */
+	int (*after_op)(void *arg, const struct bf_exec_step *s);
+	void *after_op_arg;
 };
 
 struct bf_exec_result {
