@@ -205,6 +205,14 @@ unsigned long bf_vm_event(const struct world *w, int item)
 	return item >= 0 && item < NR_VM_EVENT_ITEMS ? sum_vm_event(w, item) : 0;
 }
 
+void bf_vm_events(const struct world *w, unsigned long out[NR_VM_EVENT_ITEMS])
+{
+	memset(out, 0, NR_VM_EVENT_ITEMS * sizeof(out[0]));
+	for (int cpu = 0; cpu < w->nr_cpus; cpu++)
+		for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+			out[i] += __atomic_load_n(&w->cpu[cpu].vm_events[i], __ATOMIC_RELAXED);
+}
+
 int bf_stat_by_name(const char *name, int *kind)
 {
 	static const char *const zone_enum[] = {

@@ -84,6 +84,8 @@ unsigned long bf_zone_stat(const struct world *w, int nid, int zid, int item, bo
 long bf_zone_stat_raw(const struct world *w, int nid, int zid, int item); /* global, unclamped */
 unsigned long bf_numa_stat(const struct world *w, int nid, int zid, int item);
 unsigned long bf_vm_event(const struct world *w, int item);
+/* Every vm event, summed over the CPUs in one pass (all_vm_events). */
+void bf_vm_events(const struct world *w, unsigned long out[NR_VM_EVENT_ITEMS]);
 int bf_stat_by_name(const char *name, int *kind); /* kind: 0 zone, 1 numa, 2 event */
 
 const struct bf_records *bf_records(const struct world *w);

@@ -207,6 +207,18 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 	hz = bf_o_gfp_zone(gfp, &zone_bad);
 	reject_order = order >= MAX_ORDER;
 	reject_mt = !reject_order && bf_o_gfp_mt_invalid(gfp);
+	o->e.gfp = gfp;
+	o->e.order = order;
+	o->e.refused = reject_order || reject_mt;
+	o->e.hz = hz;
+	if (exact && pfn != NO_PFN && !o->e.refused) {
+		/* make_alloc_exact frees the pages past PAGE_ALIGN(size) one by one */
+		unsigned long n = 1UL << order;
+
+		o->e.freed = n > kept ? n - kept : 0;
+		if (pfn < o->npfn && n <= o->npfn - pfn && bm_any_range(o->hwp, pfn, n))
+			o->e.freed_unsure = 1;
+	}
 	o->st.allocs++;
 	o->e.is_alloc = 1;
 	o->e.leak_order = order < MAX_ORDER ? order : 0;

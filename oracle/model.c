@@ -60,7 +60,9 @@ static void release(struct bf_oracle *o, unsigned long pfn, unsigned long n)
 {
 	bm_clear_range(o->held, pfn, n);
 	leak_range(o, pfn, n);
+	o->e.freed += n;
 	if (bm_any_range(o->hwp, pfn, n)) {
+		o->e.freed_unsure = 1;   /* free_pages_prepare drops an order-0 hwpoison page uncounted */
 		bf_o_unknown(o, pfn, n);
 		bf_o_degrade(o, pfn, n);
 	}
@@ -69,6 +71,7 @@ static void release(struct bf_oracle *o, unsigned long pfn, unsigned long n)
 /* A reference dropped where the oracle cannot follow the count. */
 static void lost_track(struct bf_oracle *o, unsigned long pfn, unsigned long n, int must_warn)
 {
+	o->e.freed_unsure = 1;
 	if (must_warn) {
 		o->e.lo[WARN_PUT_ZERO]++;
 		if (o->e.fna_pfn == NO_PFN)

@@ -3,8 +3,9 @@
  * the op's judgement needs (records, and for allocations the counters and
  * zone state zone_watermark_fast() reads); bf_oracle_after judges the op's
  * result (alloc_check.c), applies it to the oracle's state (model.c),
- * judges the records (records.c) and runs the check (world_check.c): of the
- * zones that changed, and the periodic one every BF_O_FULL_EVERY ops.
+ * judges the records (records.c), runs the check (world_check.c): of the
+ * zones that changed, and the periodic one every BF_O_FULL_EVERY ops; then
+ * the vm events' change across the op (events.c).
  *
  * Invariant: after a 0 return the oracle's state is the contract's view of
  * the world after the op; after a divergence it may be stale (the executor
@@ -20,6 +21,7 @@ void bf_oracle_before(struct bf_oracle *o, const struct world *w, const struct b
 	memcpy(o->warn_before, rec->warn_count, sizeof(o->warn_before));
 	o->bad_before = rec->bad_page_count;
 	o->before_fresh = o->check_epoch == o->st.ops;
+	bf_vm_events(w, o->ev_before);
 	if (op->kind != BF_OOP_ALLOC && op->kind != BF_OOP_ALLOC_EXACT)
 		return;
 	for (int i = 0; i < o->nr_live; i++) {
@@ -34,6 +36,7 @@ void bf_oracle_before(struct bf_oracle *o, const struct world *w, const struct b
 int bf_oracle_after(struct bf_oracle *o, const struct world *w, const struct bf_oracle_op *op,
 		    struct bf_divergence *d)
 {
+	unsigned long nbad;
 	int rc = 0;
 
 	memset(&o->e, 0, sizeof(o->e));
@@ -59,8 +62,12 @@ int bf_oracle_after(struct bf_oracle *o, const struct world *w, const struct bf_
 		bf_o_touch(o, op->pfn, op->kind == BF_OOP_ALLOC_EXACT || op->kind == BF_OOP_FREE_EXACT ?
 				       1UL << bf_o_order_of_size(op->size) :
 				       1UL << (op->order < MAX_ORDER ? op->order : MAX_ORDER - 1));
+	nbad = bf_records(w)->bad_page_count - o->bad_before;
 	rc = bf_o_records_after(o, w, d);
 	if (rc)
 		return rc;
-	return bf_o_check(o, w, d, o->st.ops % BF_O_FULL_EVERY ? BF_O_CHECK_CHANGED : BF_O_CHECK_PERIODIC);
+	rc = bf_o_check(o, w, d, o->st.ops % BF_O_FULL_EVERY ? BF_O_CHECK_CHANGED : BF_O_CHECK_PERIODIC);
+	if (rc)
+		return rc;
+	return bf_o_events_after(o, w, op, nbad, d);
 }

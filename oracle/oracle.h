@@ -40,7 +40,7 @@
 	X(BF_DIV_WATERMARK_BREACH, "watermark-breach", "an allocation dipped below a watermark its flags do not allow") \
 	X(BF_DIV_FREE_NOT_ALLOCATED, "free-not-allocated", "a free of pages not allocated went unreported") \
 	/* accounting */                                                                                   \
-	X(BF_DIV_ACCOUNTING, "accounting", "a counter disagrees with the bitmap (detail names it)")       \
+	X(BF_DIV_ACCOUNTING, "accounting", "a counter disagrees with the bitmap or a vm event with what the op did (detail names it)")       \
 	X(BF_DIV_LOST_PAGE, "lost-page", "a free page is on no list")                                      \
 	X(BF_DIV_FREELIST_CORRUPT, "freelist-corrupt", "a page is on two lists, or a list entry is not a free page") \
 	/* structure */                                                                                    \

@@ -67,6 +67,12 @@ struct bf_opexp {
 	unsigned int leak_order;                 /* alloc: a bad page leaks its aligned block of this order */
 	int is_alloc;
 	unsigned long fna_pfn;                   /* a free of a page with refcount 0 (must warn) */
+	/* what the op freed and allocated, for the vm events (events.c) */
+	unsigned long freed;                     /* pages handed back to the allocator */
+	int freed_unsure;                        /* a free the oracle could not follow, or a hwpoison page */
+	gfp_t gfp;                               /* alloc: the gfp the allocator saw (alloc_pages_exact's stripped) */
+	unsigned int order;                      /* alloc: the order asked */
+	int refused, hz;                         /* alloc: refused at the entry; gfp_zone() */
 };
 
 struct bf_fblock { unsigned long pfn; unsigned char order, mt; };
@@ -92,6 +98,7 @@ struct bf_oracle {
 	unsigned long check_epoch;               /* st.ops when the last full check passed */
 	int before_fresh;                        /* the last check saw the state this op starts from */
 	struct bf_opexp e;
+	unsigned long ev_before[NR_VM_EVENT_ITEMS];   /* vm events before the op */
 	struct bf_oracle_stats st;
 	/* scratch of a check */
 	struct bf_fblock *fb;
@@ -163,5 +170,8 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 		     struct bf_divergence *d);
 void bf_o_apply(struct bf_oracle *o, const struct bf_oracle_op *op);
 int bf_o_records_after(struct bf_oracle *o, const struct world *w, struct bf_divergence *d);
+/* vm events (events.c): nbad is the number of bad_page reports the op made */
+int bf_o_events_after(struct bf_oracle *o, const struct world *w, const struct bf_oracle_op *op,
+		      unsigned long nbad, struct bf_divergence *d);
 
 #endif /* BF_ORACLE_INT_H */

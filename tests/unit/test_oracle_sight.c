@@ -72,7 +72,7 @@ static int expect_detail(struct tw *t, const char *part)
 }
 
 /* An allocation through world and oracle; `fake` replaces the result the oracle is told. */
-static __attribute__((unused)) int oalloc(struct tw *t, int cpu, int nid, gfp_t gfp, unsigned int order, unsigned long fake,
+static int oalloc(struct tw *t, int cpu, int nid, gfp_t gfp, unsigned int order, unsigned long fake,
 		  unsigned long *out)
 {
 	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = cpu, .gfp = gfp, .order = order, .nid = nid, .zid = -1 };
@@ -256,6 +256,138 @@ TEST(compound_meta_when_page1_mapping_loses_tail_mapping)
 	return expect_kind(&t, rc, "compound-meta") || expect_detail(&t, "page[1] mapping");
 }
 
+/* ================= 2. vm events ================= */
+
+/* An op of the given kind around a hook on the world (pfn: the op's page, NO_PFN if none). */
+static int oop_hooked(struct tw *t, enum bf_oop_kind kind, unsigned long pfn, void (*hook)(struct tw *, unsigned long),
+		      unsigned long arg)
+{
+	struct bf_oracle_op op = { .kind = kind, .cpu = 0, .pfn = pfn, .order = 0, .nid = -1, .zid = -1 };
+
+	bf_oracle_before(t->o, t->w, &op);
+	hook(t, arg);
+	return bf_oracle_after(t->o, t->w, &op, &t->d);
+}
+
+/* the world allocates a page and puts it straight back on the pcp list: lists as before, PGALLOC counted */
+static void hook_alloc_and_unlist(struct tw *t, unsigned long arg)
+{
+	unsigned long p = alloc_pages(t->w, 0, GFP_KERNEL, 0);
+
+	(void)arg;
+	bf_test_set_refcount(t->w, p, 0);
+	bf_test_pcp_add(t->w, 0, p);
+}
+
+/* the world lists a page on the pcp without __free_pages: a free that counted no PGFREE */
+static void hook_free_uncounted(struct tw *t, unsigned long pfn)
+{
+	bf_test_set_refcount(t->w, pfn, 0);
+	bf_test_pcp_add(t->w, 0, pfn);
+}
+
+/*
+ * A test that has the world take a page off its pcp list and put it back
+ * during an op that allocates nothing (the lists end as they began).
+ * Expect accounting:PGALLOC_NORMAL.
+ */
+TEST(accounting_when_pgalloc_counts_an_allocation_no_op_made)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	rc = oop_hooked(&t, BF_OOP_OTHER, NO_PFN, hook_alloc_and_unlist, 0);
+	tw_close(&t);
+	return expect_kind(&t, rc, "accounting:PGALLOC_NORMAL");
+}
+
+/* A test that frees a held page onto the pcp list without counting it.  Expect accounting:PGFREE. */
+TEST(accounting_when_a_free_counts_no_pgfree)
+{
+	struct tw t;
+	unsigned long a;
+	int rc;
+
+	ASSERT_TRUE(!tw_open(&t, NULL));
+	ASSERT_EQ(oalloc(&t, 0, -1, GFP_KERNEL, 0, KEEP, &a), 0);
+	rc = oop_hooked(&t, BF_OOP_FREE_PAGES, a, hook_free_uncounted, a);
+	tw_close(&t);
+	return expect_kind(&t, rc, "accounting:PGFREE");
+}
+
+/* One node with a DMA zone only: order-10 GFP_KERNEL requests run it dry and then reclaim and compact. */
+static int open_dma_only(struct tw *t)
+{
+	struct bf_topology topo;
+
+	bf_topology_default(&topo);
+	topo.node[0].zone_pageblocks[ZONE_DMA32] = 0;
+	topo.node[0].zone_pageblocks[ZONE_NORMAL] = 0;
+	topo.node[0].zone_pageblocks[ZONE_DMA] = 8;
+	return tw_open(t, &topo);
+}
+
+/* Allocate order-10 blocks (told truthfully) until one fails; 0 once a NULL has been judged clean. */
+static int run_dry(struct tw *t)
+{
+	for (int i = 0; i < 64; i++) {
+		unsigned long p;
+
+		if (oalloc(t, 0, -1, GFP_KERNEL | __GFP_NOWARN, 10, KEEP, &p)) {
+			fprintf(stderr, "  %s: %s\n", t->d.name, t->d.detail);
+			return -1;
+		}
+		if (p == NO_PFN)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * A test that runs a DMA-only world out of order-10 blocks, then tells the
+ * oracle the next failing GFP_KERNEL order-10 request was GFP_NOWAIT: the
+ * world compacted (and reclaimed) for it.  Expect accounting:COMPACTSTALL.
+ */
+TEST(accounting_when_compaction_is_counted_without_direct_reclaim)
+{
+	struct tw t;
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = 0, .gfp = GFP_NOWAIT | __GFP_NOWARN, .order = 10,
+				   .nid = -1, .zid = -1 };
+	int rc;
+
+	ASSERT_TRUE(!open_dma_only(&t));
+	ASSERT_EQ(run_dry(&t), 0);
+	bf_oracle_before(t.o, t.w, &op);
+	op.pfn = alloc_pages(t.w, 0, GFP_KERNEL | __GFP_NOWARN, 10);
+	ASSERT_TRUE(op.pfn == NO_PFN);
+	rc = bf_oracle_after(t.o, t.w, &op, &t.d);
+	tw_close(&t);
+	return expect_kind(&t, rc, "accounting:COMPACTSTALL");
+}
+
+/*
+ * The same world; the failing request is told as GFP_KERNEL|GFP_DMA: the
+ * world's stall was counted for ZONE_NORMAL, gfp_zone(GFP_KERNEL), not for
+ * the DMA zone the told request names.  Expect accounting:ALLOCSTALL_NORMAL.
+ */
+TEST(accounting_when_allocstall_names_another_zone)
+{
+	struct tw t;
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = 0, .gfp = GFP_KERNEL | GFP_DMA | __GFP_NOWARN,
+				   .order = 10, .nid = -1, .zid = -1 };
+	int rc;
+
+	ASSERT_TRUE(!open_dma_only(&t));
+	ASSERT_EQ(run_dry(&t), 0);
+	bf_oracle_before(t.o, t.w, &op);
+	op.pfn = alloc_pages(t.w, 0, GFP_KERNEL | __GFP_NOWARN, 10);
+	ASSERT_TRUE(op.pfn == NO_PFN);
+	rc = bf_oracle_after(t.o, t.w, &op, &t.d);
+	tw_close(&t);
+	return expect_kind(&t, rc, "accounting:ALLOCSTALL_NORMAL");
+}
+
 /* ================= zero false positives ================= */
 
 static int run_prog(const char *path, struct bf_exec_result *r)
@@ -325,4 +457,6 @@ RUN_TESTS(T(bad_new_page_when_last_page_of_block_has_a_reference), T(bad_new_pag
 	  T(bad_new_page_when_non_compound_block_holds_a_tail),
 	  T(bad_new_page_when_inner_page_keeps_buddy_order_in_private),
 	  T(compound_meta_when_last_tail_lacks_tail_mapping), T(compound_meta_when_page1_mapping_loses_tail_mapping),
-	  T(scenarios_seeds_and_regressions_run_clean))
+	  T(accounting_when_pgalloc_counts_an_allocation_no_op_made), T(accounting_when_a_free_counts_no_pgfree),
+	  T(accounting_when_compaction_is_counted_without_direct_reclaim),
+	  T(accounting_when_allocstall_names_another_zone), T(scenarios_seeds_and_regressions_run_clean))
