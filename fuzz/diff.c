@@ -313,6 +313,7 @@ void bf_diff_report(FILE *f, struct bf_diff_side *a, struct bf_diff_side *b, con
 	fprintf(f, "first differing observation:\n  A: %s\n  B: %s\n", r->a, r->b);
 	fprintf(f, "\nprogram:\n");
 	bf_prog_print(p, f);
-	fprintf(f, "\ntraces (>> marks the first differing op):\n");
+	/* a "--- " section: the triage report shows it (report_sides) */
+	fprintf(f, "\n--- two sides\n");
 	bf_diff_traces(f, a, b, p, o, r->op);
 }

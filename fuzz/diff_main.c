@@ -13,6 +13,8 @@
  *   --text / --bin   force the input format (default: .bfp is text, anything else binary)
  *   --summary        one line per program instead of the full report
  *   --allow K,K...   differences of these kinds (behaviour-diff:K) do not count
+ *   --timeout S      a program whose two runs take longer than S seconds (default 10) ends
+ *                    bf-diff with SIGALRM: a side that loops (a patched core can) is a finding
  *
  * Side A is always this build's own core with the program as written.  Exit
  * 0: no difference that counts, 1: some program differs (report printed),
@@ -45,13 +47,14 @@ struct cli {
 	struct bf_diff_opts o;
 	int fmt, summary;
 	const char *allow;
+	int timeout;
 	int programs, differ, bad;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bf-diff [--fix NAME|all | [--rev REV] [--patch FILE] | --side LIB] [--checkpoint N]\n"
-		   "               [--text|--bin] [--summary] [--allow KIND,...] FILE|DIR...\n");
+		   "               [--text|--bin] [--summary] [--allow KIND,...] [--timeout S] FILE|DIR...\n");
 }
 
 /* scripts/diff-side [--rev REV] [--patch FILE]: the side library's path (its output), or -1. */
@@ -188,6 +191,8 @@ static void diff_file(struct cli *c, const char *path)
 		bf_prog_free(&p);
 		return;
 	}
+	fflush(stdout);  /* what was found so far survives a SIGALRM */
+	alarm((unsigned)c->timeout);
 	if (bf_diff_run(&c->a, &c->b, &p, &c->o, &r)) {
 		fprintf(stderr, "%s: a side refused to run the program (side library of another build?)\n", path);
 		c->bad++;
@@ -203,6 +208,7 @@ static void diff_file(struct cli *c, const char *path)
 		bf_diff_report(stdout, &c->a, &c->b, &p, &c->o, &r);
 		c->differ += !allowed(c->allow, r.kind);
 	}
+	alarm(0);
 	bf_prog_free(&p);
 }
 
@@ -232,7 +238,7 @@ static void diff_path(struct cli *c, const char *path)
 
 int main(int argc, char **argv)
 {
-	struct cli c = { .o = { .checkpoint = 1 } };
+	struct cli c = { .o = { .checkpoint = 1 }, .timeout = 10 };
 	const char *fix = NULL, *lib = NULL, *rev = NULL, *patch = NULL;
 	int i;
 
@@ -249,6 +255,8 @@ int main(int argc, char **argv)
 			patch = argv[++i];
 		else if (!strcmp(s, "--checkpoint") && v)
 			c.o.checkpoint = atoi(argv[++i]);
+		else if (!strcmp(s, "--timeout") && v)
+			c.timeout = atoi(argv[++i]);
 		else if (!strcmp(s, "--allow") && v)
 			c.allow = argv[++i];
 		else if (!strcmp(s, "--text") || !strcmp(s, "--bin"))

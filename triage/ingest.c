@@ -75,7 +75,7 @@ struct scan {
 	int nl;
 };
 
-static const char *const fuzz_targets[] = { "fuzz_parse", "fuzz_variants", "fuzz_threads", "fuzz_ops" };
+static const char *const fuzz_targets[] = { "fuzz_parse", "fuzz_variants", "fuzz_threads", "fuzz_diff", "fuzz_ops" };
 
 static void guess_target(const char *path, const struct bf_triage_opts *o, char *out, size_t n)
 {
@@ -450,7 +450,10 @@ static void prepare(struct bf_store *st, struct scan *sc, struct artifact *a, co
 	bf_prog_free(&p);
 	if (o->verbose)
 		fprintf(o->log, "replaying %s (%s)\n", a->path, a->sha1);
-	if (bf_replay_all(st, o, a->sha1, a->bytes, n, a->fmt, "ingest", NULL, &a->ra)) {
+	struct bf_triage_opts ro = *o;
+
+	ro.target = a->target;  /* fuzz_diff's artifacts replay in bf-diff */
+	if (bf_replay_all(st, &ro, a->sha1, a->bytes, n, a->fmt, "ingest", NULL, &a->ra)) {
 		a->error = strdup("cannot replay");
 		return;
 	}

@@ -8,8 +8,10 @@
  * bf-replay runs), and its class is computed by feeding the text bf-replay
  * would print (bf_report_divergence, or "FILE:LINE:1: message") through the
  * same classifier ingest used (signature.c), so the signature cannot drift
- * from the stored one.  Everything else (a sanitizer report, a signal, a
- * timeout) runs in the variant that filed it, as a fork + exec of its
+ * from the stored one.  A behaviour difference (behaviour-diff:*, from
+ * fuzz_diff) runs in the variant's bf-diff, so a step is kept only when the
+ * same difference remains between the same two sides.  Everything else (a
+ * sanitizer report, a signal, a timeout) runs in the variant that filed it, as a fork + exec of its
  * bf-replay on a temporary .bfp (run.h) -- a memory bug must not take the
  * minimizer down with it; a variant that only has a fuzz target gets the
  * candidate's exact binary encoding (a candidate the binary format cannot
@@ -325,6 +327,8 @@ static int pick_variant(struct bf_min *m, const char *build_dir, const char *wan
 			if ((pass == 0) != (want && !strcmp(v[i].name, want)))
 				continue;
 			m->var = v[i];
+			if (bf_is_diff_kind(m->want_sig))
+				bf_variant_use_diff(&m->var);  /* the same difference must remain: bf-diff decides */
 			found = original_reproduces(m, in);
 		}
 	free(v);
@@ -346,6 +350,8 @@ static int verify_in_variant(struct bf_min *m, const char *build_dir, const char
 			continue;
 		m->var = v[i];
 		m->inproc = 0;
+		if (bf_is_diff_kind(m->want_sig))
+			bf_variant_use_diff(&m->var);
 		if (bf_min_run(m, &m->cur, 0, &c, &bad, &fail)) {
 			snprintf(why, n, "%s could not run", want);
 			rc = -1;

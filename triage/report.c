@@ -277,6 +277,7 @@ static void finding_free(struct bf_rep_finding *rf)
 	free(rf->report_head);
 	free(rf->report_op);
 	free(rf->report_diff);
+	free(rf->report_sides);
 	bf_rep_rerun_free(&rf->rr);
 	memset(rf, 0, sizeof(*rf));
 }
@@ -371,6 +372,7 @@ static int write_finding(struct bf_store *st, long id, const char *outdir, struc
 	rf.report_head = report_line(rf.f.report, "");
 	rf.report_op = report_line(rf.f.report, "op: ");
 	rf.report_diff = report_section(rf.f.report, "oracle vs world");
+	rf.report_sides = report_section(rf.f.report, "two sides");
 	if (load_lists(bf_store_db(st), &rf) || load_program(st, &rf)) {
 		fprintf(log, "report: finding %ld: %s\n", id, sqlite3_errmsg(bf_store_db(st)));
 		finding_free(&rf);

@@ -75,6 +75,23 @@ static void pre(FILE *f, const char *cls, const char *s)
 	fputs("</pre>\n", f);
 }
 
+/* bf-diff's two traces: the lines of the first differing op (">>") highlighted. */
+static void sides(FILE *f, const char *s)
+{
+	fputs("<h2 id=\"two-sides\">The two sides, op by op</h2>\n"
+	      "<p>In the run that filed it; the first differing op is highlighted.</p>\n<pre class=\"sides\">", f);
+	for (const char *l = s; *l;) {
+		size_t n = strcspn(l, "\n");
+		int mark = !strncmp(l, ">>", 2);
+
+		fputs(mark ? "<mark>" : "", f);
+		bf_rep_html_escape_n(f, l, n);
+		fputs(mark ? "</mark>\n" : "\n", f);
+		l += n + (l[n] == '\n');
+	}
+	fputs("</pre>\n", f);
+}
+
 static void fact(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, "<dt>%s</dt><dd>", name);
@@ -169,6 +186,8 @@ int bf_rep_html_finding(FILE *f, const struct bf_rep_finding *rf)
 	if (*rf->rr.fail_op)
 		pre(f, "failing-op", rf->rr.fail_op);
 
+	if (*rf->report_sides)
+		sides(f, rf->report_sides);
 	fprintf(f, "<h2 id=\"program\">%s program</h2>\n",
 		rf->minimized ? "Minimized" : "Original (not minimized yet)");
 	if (rf->min_note) {

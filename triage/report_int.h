@@ -70,6 +70,7 @@ struct bf_rep_finding {
 	char *report_head;        /* the stored report's first line */
 	char *report_op;          /* its "op: N (line L)" line, "" if none */
 	char *report_diff;        /* its "--- oracle vs world" section, "" if none */
+	char *report_sides;       /* a behaviour difference's "--- two sides" section (bf-diff's traces), "" if none */
 	struct bf_rep_rerun rr;
 };
 

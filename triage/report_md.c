@@ -95,6 +95,12 @@ int bf_rep_md_finding(FILE *f, const struct bf_rep_finding *rf)
 	if (*rf->rr.fail_op)
 		md_code(f, "", rf->rr.fail_op);
 
+	if (*rf->report_sides) {
+		/* a behaviour difference (bf-diff): both allocators' traces, the first differing op marked >> */
+		fprintf(f, "## The two sides, op by op\n\nIn the run that filed it; `>>` marks the first differing op, "
+			   "`=` a line both sides printed alike.\n\n");
+		md_code(f, "", rf->report_sides);
+	}
 	fprintf(f, "## %s program\n\n", rf->minimized ? "Minimized" : "Original (not minimized yet)");
 	if (rf->min_note) {
 		md_text(f, rf->min_note);

@@ -249,3 +249,22 @@ void bf_run_result_free(struct bf_run_result *r)
 	free(r->output);
 	memset(r, 0, sizeof(*r));
 }
+
+int bf_variant_use_diff(struct bf_variant *v)
+{
+	char exe[sizeof(v->exe)];
+	char *slash = strrchr(v->exe, '/');
+	struct stat sb;
+
+	if (!slash || (size_t)(slash - v->exe) + sizeof("/bf-diff") > sizeof(exe))
+		return -1;
+	snprintf(exe, sizeof(exe), "%.*s/bf-diff", (int)(slash - v->exe), v->exe);
+	if (!is_exe(exe, &sb))
+		return -1;
+	memcpy(v->exe, exe, strlen(exe) + 1);
+	v->is_replay = 1;
+	return 0;
+}
+
+int bf_is_diff_target(const char *target) { return target && !strcmp(target, "fuzz_diff"); }
+int bf_is_diff_kind(const char *kind) { return kind && !strncmp(kind, "behaviour-diff:", 15); }

@@ -43,4 +43,14 @@ int bf_run_variant(const struct bf_variant *v, const char *file, int fmt, double
 		   struct bf_run_result *r);
 void bf_run_result_free(struct bf_run_result *r);
 
+/*
+ * A behaviour difference (kind behaviour-diff:*, target fuzz_diff) replays in
+ * the variant's bf-diff (fuzz/diff.h: its configured side B), which takes
+ * --text/--bin FILE as bf-replay does: v is switched to it.  0, or -1 if the
+ * variant has no bf-diff (v unchanged).
+ */
+int bf_variant_use_diff(struct bf_variant *v);
+int bf_is_diff_target(const char *target);  /* "fuzz_diff" */
+int bf_is_diff_kind(const char *kind);      /* "behaviour-diff:..." (a kind or a signature) */
+
 #endif /* BF_TRIAGE_RUN_H */

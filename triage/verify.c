@@ -74,7 +74,12 @@ int bf_replay_all(struct bf_store *st, const struct bf_triage_opts *o, const cha
 			struct bf_class *c = &cls[v * k + i];
 			long mark = st ? bf_store_mark_started(st, sha1, ra->v[v].name, purpose) : -1;
 
-			if (bf_run_variant(&ra->v[v], path, fmt, o->timeout_s, &r)) {
+			struct bf_variant rv = ra->v[v];
+
+			/* a fuzz_diff input (or a difference) is a question for bf-diff, not bf-replay */
+			if (bf_is_diff_target(o->target) || bf_is_diff_kind(want))
+				bf_variant_use_diff(&rv);
+			if (bf_run_variant(&rv, path, fmt, o->timeout_s, &r)) {
 				fprintf(o->log, "bf-triage: %s: %s\n", ra->v[v].name, r.output ? r.output : "cannot run");
 				bf_classify("", 2, 0, 0, c);
 			} else {
