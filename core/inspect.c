@@ -12,6 +12,11 @@ int bf_nr_nodes(const struct world *w) { return w->nr_nodes; }
 int bf_nr_cpus(const struct world *w) { return w->nr_cpus; }
 int bf_cpu_to_node(const struct world *w, int cpu) { return w->cpu[cpu].nid; }
 unsigned long bf_max_pfn(const struct world *w) { return w->max_pfn; }
+
+int bf_node_distance(const struct world *w, int a, int b)
+{
+	return a >= 0 && a < w->nr_nodes && b >= 0 && b < w->nr_nodes ? w->distance[a][b] : -1;
+}
 const char *bf_zone_name(int zid) { return zid >= 0 && zid < MAX_NR_ZONES ? zone_names[zid] : "?"; }
 
 int bf_zone_by_name(const char *name)

@@ -20,6 +20,7 @@ struct world;
 int bf_nr_nodes(const struct world *w);
 int bf_nr_cpus(const struct world *w);
 int bf_cpu_to_node(const struct world *w, int cpu);
+int bf_node_distance(const struct world *w, int a, int b);   /* node_distance(); -1 if a node does not exist */
 unsigned long bf_max_pfn(const struct world *w);
 const char *bf_zone_name(int zid);      /* "DMA", "DMA32", "Normal", "Movable" */
 int bf_zone_by_name(const char *name);  /* -1 if unknown */

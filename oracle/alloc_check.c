@@ -7,7 +7,7 @@
  *                  see oracle_int.h, are not judged)
  *   wrong-zone     zone index <= gfp_zone(gfp) (GFP_ZONE_BAD: ZONE_DMA, as a
  *                  non-debug 5.10) and the zone is on the preferred node's
- *                  zonelist
+ *                  zonelist as build_zonelists makes it (zonelist.c)
  *   wrong-node     with __GFP_THISNODE, the preferred node only (the
  *                  NOFALLBACK zonelist); without it any node of the zonelist
  *   bad-new-page   every page of the block in the state prep_new_page
@@ -51,10 +51,13 @@ static const char *gfp_str(gfp_t gfp, char *g, size_t len)
 	return g;
 }
 
+/* on the preferred node's zonelist as build_zonelists makes it (zonelist.c), not as the world holds it */
 static int zone_on_list(const struct bf_oracle *o, int nid, int nf, const struct bf_ozone *z)
 {
-	for (int i = 0; i < o->zl_n[nid][nf]; i++)
-		if (o->zl_nid[nid][nf][i] == z->nid && o->zl_zid[nid][nf][i] == z->zid)
+	if (nid < 0 || nid >= o->nr_nodes)
+		return 0;
+	for (int i = 0; i < o->ezl_n[nid][nf]; i++)
+		if (o->ezl_nid[nid][nf][i] == z->nid && o->ezl_zid[nid][nf][i] == z->zid)
 			return 1;
 	return 0;
 }

@@ -29,8 +29,12 @@
  *    may take (UNMOVABLE/MOVABLE/RECLAIMABLE lists of the order or above,
  *    CMA with ALLOC_CMA, or for order 0 a non-empty pcp list of the type), and
  *    no free page of the zone can be bad (none tainted or unknown), then
- *    rmqueue cannot fail there and a NULL is a divergence.  Anything else is
- *    counted, not judged.
+ *    rmqueue cannot fail there and a NULL is a divergence.  The allowed
+ *    zones are those of the zonelist 5.10's build_zonelists gives the
+ *    topology (zonelist.c: every zone with managed pages of every node with
+ *    memory, or the preferred node's alone for __GFP_THISNODE), never the
+ *    world's own zonelist, so a world that leaves a node out fails where the
+ *    oracle knows memory is.  Anything else is counted, not judged.
  */
 #include <stdio.h>
 #include "oracle/oracle_int.h"
@@ -163,9 +167,10 @@ int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cp
 	if (!o->before_fresh || order >= MAX_ORDER || bf_o_gfp_mt_invalid(gfp) || pref_nid < 0 ||
 	    pref_nid >= o->nr_nodes)
 		return 0;
-	for (int i = 0; i < o->zl_n[pref_nid][nf]; i++) {
-		int zid = o->zl_zid[pref_nid][nf][i];
-		struct bf_ozone *z = &o->z[BF_ZI(o->zl_nid[pref_nid][nf][i], zid)];
+	/* the zonelist 5.10's rule gives (zonelist.c), never the world's: a list missing a node with memory is caught */
+	for (int i = 0; i < o->ezl_n[pref_nid][nf]; i++) {
+		int zid = o->ezl_zid[pref_nid][nf][i];
+		struct bf_ozone *z = &o->z[BF_ZI(o->ezl_nid[pref_nid][nf][i], zid)];
 
 		if (zid > hz || !z->live)
 			continue;

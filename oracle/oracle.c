@@ -69,5 +69,11 @@ int bf_oracle_after(struct bf_oracle *o, const struct world *w, const struct bf_
 	rc = bf_o_check(o, w, d, o->st.ops % BF_O_FULL_EVERY ? BF_O_CHECK_CHANGED : BF_O_CHECK_PERIODIC);
 	if (rc)
 		return rc;
+	if (o->zl_bad == 1) {
+		/* judged once at reset (zonelist.c); the first op that gets this far reports it */
+		*d = o->zl_div;
+		o->zl_bad = 2;
+		return 1;
+	}
 	return bf_o_events_after(o, w, op, nbad, d);
 }

@@ -46,6 +46,7 @@
 	/* structure */                                                                                    \
 	X(BF_DIV_UNMERGED_BUDDY, "unmerged-buddy", "two free buddies that must have merged did not")       \
 	X(BF_DIV_WRONG_SPLIT, "wrong-split", "free blocks are not the canonical buddy decomposition")      \
+	X(BF_DIV_ZONELIST, "zonelist", "a zonelist differs from what build_zonelists gives the topology")  \
 	/* liveness, only where provable */                                                                \
 	X(BF_DIV_UNEXPECTED_FAIL, "unexpected-fail", "a request that must succeed returned NULL")          \
 	/* warnings and bad_page records */                                                                \

@@ -42,7 +42,7 @@ struct bf_ozone {
 	/* hot: read for every zone after every op */
 	int nid, zid, live;                      /* live: spans pages */
 	int degraded;                            /* checks off after an invalid free or a hwpoison free */
-	unsigned long start, end, present;
+	unsigned long start, end, present, managed;
 	/* incremental checking: skip a zone neither side changed since it last passed */
 	unsigned long seq_seen;                  /* bf_zone_list_seq at its last passing check */
 	int seq_valid, touched;                  /* touched: the oracle's own state of it changed */
@@ -83,7 +83,12 @@ struct bf_oracle {
 	struct bf_ozone z[BF_O_ZONES];
 	int nr_live, live[BF_O_ZONES];           /* indexes of the live zones, in z[] order */
 	int nr_nodes, nr_cpus, cpu_node[BF_MAX_CPUS];
+	/* zonelists: the world's as read at reset (zl), and 5.10's rule's (ezl, zonelist.c) that the checks use */
 	int zl_n[BF_MAX_NODES][2], zl_nid[BF_MAX_NODES][2][BF_O_ZONES], zl_zid[BF_MAX_NODES][2][BF_O_ZONES];
+	int ezl_n[BF_MAX_NODES][2], ezl_nid[BF_MAX_NODES][2][BF_O_ZONES], ezl_zid[BF_MAX_NODES][2][BF_O_ZONES];
+	int dist[BF_MAX_NODES][BF_MAX_NODES];
+	int zl_bad;                              /* 1: the world's zonelists break the rule, zl_div says how; 2: reported */
+	struct bf_divergence zl_div;
 	int irq[BF_MAX_CPUS];
 	unsigned int pf[BF_MAX_CPUS];
 	unsigned int fixes;
@@ -164,6 +169,10 @@ int bf_o_watermark_breach(struct bf_oracle *o, const struct bf_ozone *z, gfp_t g
 			  int cpu, struct bf_divergence *d);
 int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
 		      char *why, size_t len);
+
+/* zonelists (zonelist.c): build the rule's from the topology; judge the world's (zl_*) against them */
+void bf_o_zonelists_build(struct bf_oracle *o, const struct world *w);
+int bf_o_zonelists_judge(const struct bf_oracle *o, struct bf_divergence *d);
 
 /* per-op rules (alloc_check.c, model.c, records.c) */
 int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf_oracle_op *op,

@@ -349,6 +349,7 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 			oz->start = zi.start_pfn;
 			oz->end = zi.start_pfn + zi.spanned;
 			oz->present = zi.present;
+			oz->managed = zi.managed;
 			if (oz->end > end)
 				end = oz->end;
 		}
@@ -402,6 +403,8 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 	for (int n = 0; n < o->nr_nodes; n++)
 		for (int nf = 0; nf < 2; nf++)
 			o->zl_n[n][nf] = bf_zonelist(w, n, nf, o->zl_nid[n][nf], o->zl_zid[n][nf], BF_O_ZONES);
+	bf_o_zonelists_build(o, w);
+	o->zl_bad = bf_o_zonelists_judge(o, &o->zl_div);
 	o->fixes = bf_fixes(w);
 	o->mobility_off = bf_mobility_grouping_disabled(w);
 	memcpy(o->warn_before, bf_records(w)->warn_count, sizeof(o->warn_before));
@@ -413,10 +416,10 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 	o->fb_n = 0;
 	o->fb_oom = 0;
 	{
-		/* judge the boot state once; a clean one lets the first op's liveness rule apply */
+		/* judge the boot state once; a clean one lets the first op's liveness rule apply (the zonelist verdict is the first op's) */
 		struct bf_divergence d;
 
-		if (!bf_oracle_check(o, w, &d))
+		if (!bf_o_check(o, w, &d, BF_O_CHECK_ALL))
 			o->check_epoch = 0;
 		o->st.checks = 0;
 	}

@@ -419,6 +419,11 @@ int bf_o_check(struct bf_oracle *o, const struct world *w, struct bf_divergence 
 
 int bf_oracle_check(struct bf_oracle *o, const struct world *w, struct bf_divergence *d)
 {
+	if (o->zl_bad) {
+		*d = o->zl_div;
+		o->zl_bad = 2;
+		return 1;
+	}
 	return bf_o_check(o, w, d, BF_O_CHECK_ALL);
 }
 

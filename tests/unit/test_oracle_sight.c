@@ -18,6 +18,7 @@
 #include "core/testhook.h"
 #include "fuzz/exec.h"
 #include "oracle/oracle.h"
+#include "oracle/oracle_int.h"   /* the zonelists the oracle read, to leave a node out of them */
 
 #define KEEP (NO_PFN - 1)
 
@@ -269,6 +270,8 @@ static int oop_hooked(struct tw *t, enum bf_oop_kind kind, unsigned long pfn, vo
 	return bf_oracle_after(t->o, t->w, &op, &t->d);
 }
 
+static void hook_nothing(struct tw *t, unsigned long arg) { (void)t; (void)arg; }
+
 /* the world allocates a page and puts it straight back on the pcp list: lists as before, PGALLOC counted */
 static void hook_alloc_and_unlist(struct tw *t, unsigned long arg)
 {
@@ -388,6 +391,203 @@ TEST(accounting_when_allocstall_names_another_zone)
 	return expect_kind(&t, rc, "accounting:ALLOCSTALL_NORMAL");
 }
 
+/* ================= 3. liveness over memory; zonelists ================= */
+
+/* Two nodes, a CPU each; node 0 a small Normal zone only, node 1 a large one. */
+static int open_two_nodes(struct tw *t)
+{
+	struct bf_topology topo;
+
+	bf_topology_default(&topo);
+	topo.nr_nodes = 2;
+	topo.nr_cpus = 2;
+	topo.node[0].cpumask = 1;
+	topo.node[1].cpumask = 2;
+	topo.node[0].zone_pageblocks[ZONE_DMA] = 0;
+	topo.node[0].zone_pageblocks[ZONE_DMA32] = 0;
+	topo.node[0].zone_pageblocks[ZONE_NORMAL] = 4;
+	topo.node[1].zone_pageblocks[ZONE_NORMAL] = 16;
+	return tw_open(t, &topo);
+}
+
+/* Leave node `nid` out of every zonelist the oracle read from the world, as a world that forgot it would show. */
+static void forget_node_in_read_lists(struct bf_oracle *o, int nid)
+{
+	for (int n = 0; n < o->nr_nodes; n++)
+		for (int nf = 0; nf < 2; nf++) {
+			int k = 0;
+
+			for (int i = 0; i < o->zl_n[n][nf]; i++)
+				if (o->zl_nid[n][nf][i] != nid) {
+					o->zl_nid[n][nf][k] = o->zl_nid[n][nf][i];
+					o->zl_zid[n][nf][k++] = o->zl_zid[n][nf][i];
+				}
+			o->zl_n[n][nf] = k;
+		}
+}
+
+/* Run node 0 out of order-9 blocks with __GFP_THISNODE (told truthfully); 0 once a NULL was judged clean. */
+static int run_node0_dry(struct tw *t)
+{
+	for (int i = 0; i < 16; i++) {
+		unsigned long p;
+
+		if (oalloc(t, 0, 0, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 9, KEEP, &p)) {
+			fprintf(stderr, "  %s: %s\n", t->d.name, t->d.detail);
+			return -1;
+		}
+		if (p == NO_PFN)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * A test that runs node 0 dry of order-9 blocks, then reports NULL for a
+ * GFP_KERNEL order-9 request from node 0's CPU while node 1 has plenty -- with node 1 left out
+ * of the zonelists the oracle read from the world.  The oracle decides from
+ * its own view of the memory: node 1 is on node 0's FALLBACK list by
+ * build_zonelists.  Expect unexpected-fail naming Normal/1.
+ */
+TEST(unexpected_fail_when_zonelist_leaves_out_a_node_with_memory)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_two_nodes(&t));
+	ASSERT_EQ(run_node0_dry(&t), 0);
+	forget_node_in_read_lists(t.o, 1);
+	rc = oalloc(&t, 0, -1, GFP_KERNEL | __GFP_NOWARN, 9, NO_PFN, NULL);
+	tw_close(&t);
+	return expect_kind(&t, rc, "unexpected-fail") || expect_detail(&t, "Normal/1");
+}
+
+/* A test that a __GFP_THISNODE request failing on the dry node 0 is no divergence: NOFALLBACK holds node 0 only. */
+TEST(thisnode_null_on_a_dry_node_is_no_divergence)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_two_nodes(&t));
+	ASSERT_EQ(run_node0_dry(&t), 0);
+	rc = oalloc(&t, 0, 0, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 9, KEEP, NULL);
+	if (rc)
+		fprintf(stderr, "  %s: %s\n", t.d.name, t.d.detail);
+	tw_close(&t);
+	return rc != 0;
+}
+
+/*
+ * A test that leaves node 1 out of the zonelists the oracle read from a
+ * two-node world and judges them again, as a reset would.  Expect zonelist,
+ * reported by the next op.
+ */
+TEST(zonelist_when_a_node_with_memory_is_left_out)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_two_nodes(&t));
+	ASSERT_EQ(bf_o_zonelists_judge(t.o, &t.d), 0);
+	forget_node_in_read_lists(t.o, 1);
+	t.o->zl_bad = bf_o_zonelists_judge(t.o, &t.o->zl_div);
+	rc = oop_hooked(&t, BF_OOP_OTHER, NO_PFN, hook_nothing, 0);
+	tw_close(&t);
+	return expect_kind(&t, rc, "zonelist") || expect_detail(&t, "FALLBACK zonelist entry 1");
+}
+
+/*
+ * A test that swaps two nodes of node 0's FALLBACK list as read, for three
+ * nodes at equal distance where node_load decides the order.  Expect zonelist.
+ */
+TEST(zonelist_when_nodes_are_out_of_build_zonelists_order)
+{
+	struct bf_topology topo;
+	struct tw t;
+	int rc, a, b;
+
+	bf_topology_default(&topo);
+	topo.nr_nodes = 3;
+	topo.nr_cpus = 3;
+	for (int n = 0; n < 3; n++) {
+		topo.node[n].cpumask = 1u << n;
+		topo.node[n].zone_pageblocks[ZONE_NORMAL] = 8;
+	}
+	ASSERT_TRUE(!tw_open(&t, &topo));
+	ASSERT_EQ(bf_oracle_check(t.o, t.w, &t.d), 0);
+	/* entries: Normal/0 DMA32/0 DMA/0 Normal/x Normal/y: swap the last two */
+	a = t.o->zl_n[0][0] - 2;
+	b = a + 1;
+	ASSERT_TRUE(a >= 1 && t.o->zl_nid[0][0][a] != t.o->zl_nid[0][0][b]);
+	{
+		int tn = t.o->zl_nid[0][0][a];
+
+		t.o->zl_nid[0][0][a] = t.o->zl_nid[0][0][b];
+		t.o->zl_nid[0][0][b] = tn;
+	}
+	rc = bf_o_zonelists_judge(t.o, &t.d);
+	tw_close(&t);
+	return expect_kind(&t, rc, "zonelist");
+}
+
+/*
+ * A test that boots 2000 random topologies -- 1 to 4 nodes, zones present or
+ * not, CPUs anywhere (nodes without CPUs, nodes without memory), random
+ * distances -- and judges each world's zonelists by the rule.  Expect no
+ * divergence, and that the node_load and CPU penalties changed some order
+ * (the rule is not a plain sort by distance).
+ */
+TEST(zonelists_of_random_topologies_follow_build_zonelists)
+{
+	unsigned long s = 0x5eed15;
+	int booted = 0, not_by_distance = 0;
+
+	for (int it = 0; it < 2000; it++) {
+		struct bf_topology topo;
+		struct tw t;
+		char err[256];
+
+		bf_topology_default(&topo);
+		topo.nr_nodes = 1 + (int)(bf_rnd(&s) % 4);
+		topo.nr_cpus = 1 + (int)(bf_rnd(&s) % 8);
+		for (int n = 0; n < BF_MAX_NODES; n++) {
+			topo.node[n].cpumask = 0;
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				topo.node[n].zone_pageblocks[z] = 0;
+		}
+		for (int c = 0; c < topo.nr_cpus; c++)
+			topo.node[bf_rnd(&s) % (unsigned long)topo.nr_nodes].cpumask |= 1u << c;
+		for (int n = 0; n < topo.nr_nodes; n++)
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				if (bf_rnd(&s) % 3 == 0)
+					topo.node[n].zone_pageblocks[z] = 1 + bf_rnd(&s) % 4;
+		topo.node[0].zone_pageblocks[ZONE_NORMAL] += 4;
+		for (int a = 0; a < topo.nr_nodes; a++)
+			for (int b = 0; b < topo.nr_nodes; b++)
+				topo.distance[a][b] = a == b ? 10 : (bf_rnd(&s) & 1 ? 20 : 11 + (int)(bf_rnd(&s) % 30));
+		if (bf_topology_check(&topo, err, sizeof(err)))
+			continue;
+		if (tw_open(&t, &topo))
+			return 1;
+		booted++;
+		if (bf_oracle_check(t.o, t.w, &t.d)) {
+			fprintf(stderr, "  topology %d: %s: %s\n", it, t.d.name, t.d.detail);
+			tw_close(&t);
+			return 1;
+		}
+		for (int n = 0; n < t.o->nr_nodes; n++)
+			for (int i = 1; i < t.o->ezl_n[n][0]; i++) {
+				int p = t.o->ezl_nid[n][0][i - 1], q = t.o->ezl_nid[n][0][i];
+
+				not_by_distance += p != n && q != n && t.o->dist[n][p] > t.o->dist[n][q];
+			}
+		tw_close(&t);
+	}
+	ASSERT_TRUE(booted > 1000);
+	ASSERT_TRUE(not_by_distance > 0);
+	return 0;
+}
+
 /* ================= zero false positives ================= */
 
 static int run_prog(const char *path, struct bf_exec_result *r)
@@ -459,4 +659,7 @@ RUN_TESTS(T(bad_new_page_when_last_page_of_block_has_a_reference), T(bad_new_pag
 	  T(compound_meta_when_last_tail_lacks_tail_mapping), T(compound_meta_when_page1_mapping_loses_tail_mapping),
 	  T(accounting_when_pgalloc_counts_an_allocation_no_op_made), T(accounting_when_a_free_counts_no_pgfree),
 	  T(accounting_when_compaction_is_counted_without_direct_reclaim),
-	  T(accounting_when_allocstall_names_another_zone), T(scenarios_seeds_and_regressions_run_clean))
+	  T(accounting_when_allocstall_names_another_zone),
+	  T(unexpected_fail_when_zonelist_leaves_out_a_node_with_memory), T(thisnode_null_on_a_dry_node_is_no_divergence),
+	  T(zonelist_when_a_node_with_memory_is_left_out), T(zonelist_when_nodes_are_out_of_build_zonelists_order),
+	  T(zonelists_of_random_topologies_follow_build_zonelists), T(scenarios_seeds_and_regressions_run_clean))
