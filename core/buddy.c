@@ -93,9 +93,16 @@ void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int 
  * __rmqueue_smallest of the same order finds the block just added, so
  * consecutive allocations walk up in pfn order.
  */
+static void __attribute__((cold, noinline)) explain_expand(struct zone *zone, struct page *page, int high, int mt)
+{
+	explain_line(zone_world(zone), "expand: upper half 0x%lx order %d to the head of the %s list (no guard pages: "
+		     "debug_guardpage_minorder 0)", page_to_pfn(zone_world(zone), page), high, migratetype_names[mt]);
+}
+
 void expand(struct zone *zone, struct page *page, int low, int high, int migratetype)
 {
 	unsigned long size = 1UL << high;
+	const bool explaining = zone_world(zone)->explain;  /* once: the loop's stores may alias it */
 
 	testcase(zone_world(zone), EXPAND_FROM_TOP_ORDER, high == MAX_ORDER - 1);
 	testcase(zone_world(zone), EXPAND_ONE_LEVEL, high - low == 1);
@@ -103,6 +110,8 @@ void expand(struct zone *zone, struct page *page, int low, int high, int migrate
 		high--;
 		size >>= 1;
 		VM_BUG_ON(!zone_spans_pfn(zone, page_to_pfn(zone_world(zone), &page[size])));
+		if (__builtin_expect(explaining, 0))
+			explain_expand(zone, &page[size], high, migratetype);
 		add_to_free_list(&page[size], zone, (unsigned int)high, migratetype);
 		set_buddy_order(&page[size], (unsigned int)high);
 	}
@@ -121,11 +130,16 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 							     struct page, lru);
 		if (!page)
 			continue;
+		explain(zone_world(zone), "__rmqueue_smallest: %s order %u: head pfn 0x%lx%s", migratetype_names[migratetype],
+			current_order, page_to_pfn(zone_world(zone), page),
+			current_order > order ? ", split down by expand" : "");
 		del_page_from_free_list(page, zone, current_order);
 		expand(zone, page, (int)order, (int)current_order, migratetype);
 		page->index = (unsigned long)migratetype;
 		return page;
 	}
+	explain(zone_world(zone), "__rmqueue_smallest: no %s block of order %u or more", migratetype_names[migratetype],
+		order);
 	return NULL;
 }
 
@@ -185,6 +199,17 @@ static bool buddy_merge_likely(struct world *w, unsigned long pfn, unsigned long
  * the end are reserved), so every buddy pointer computed here is valid, as
  * with SPARSEMEM's whole-section memmap.
  */
+static void __attribute__((cold, noinline)) explain_merge(struct world *w, unsigned long buddy_pfn,
+							 unsigned long pfn, unsigned int order, bool merged)
+{
+	if (merged)
+		explain_line(w, "merge with buddy 0x%lx (order %u) -> 0x%lx order %u", buddy_pfn, order,
+			     buddy_pfn & pfn, order + 1);
+	else
+		explain_line(w, "buddy 0x%lx of order %u is not free (or not of that order, or another zone): stop",
+			     buddy_pfn, order);
+}
+
 void __free_one_page(struct context *cx, struct page *page, unsigned long pfn, struct zone *zone,
 		     unsigned int order, int migratetype, fpi_t fpi)
 {
@@ -193,6 +218,8 @@ void __free_one_page(struct context *cx, struct page *page, unsigned long pfn, s
 	unsigned int max_order = MAX_ORDER < pageblock_order + 1 ? MAX_ORDER : pageblock_order + 1;
 	struct page *buddy;
 	bool to_tail;
+	const bool explaining = w->explain;  /* once: the merge loop's stores may alias it */
+	explain_fn(w, "__free_one_page(pfn=0x%lx, order=%u, migratetype=%s)", pfn, order, migratetype_names[migratetype]);
 
 	VM_BUG_ON(!zone->initialized);
 	VM_BUG_ON(page->flags & PAGE_FLAGS_CHECK_AT_PREP);
@@ -206,8 +233,13 @@ continue_merging:
 	while (order < max_order - 1) {
 		buddy_pfn = pfn ^ (1UL << order);
 		buddy = pfn_to_page(w, buddy_pfn);
-		if (!page_is_buddy(page, buddy, order))
+		if (!page_is_buddy(page, buddy, order)) {
+			if (__builtin_expect(explaining, 0))
+				explain_merge(w, buddy_pfn, pfn, order, false);
 			goto done_merging;
+		}
+		if (__builtin_expect(explaining, 0))
+			explain_merge(w, buddy_pfn, pfn, order, true);
 		del_page_from_free_list(buddy, zone, order);
 		combined_pfn = buddy_pfn & pfn;
 		page = pfn_to_page(w, combined_pfn);
@@ -223,8 +255,11 @@ continue_merging:
 			buddy = pfn_to_page(w, buddy_pfn);
 			buddy_mt = get_pageblock_migratetype(w, buddy);
 			if (migratetype != buddy_mt &&
-			    (is_migrate_isolate(migratetype) || is_migrate_isolate(buddy_mt)))
+			    (is_migrate_isolate(migratetype) || is_migrate_isolate(buddy_mt))) {
+				explain(w, "at pageblock_order: buddy pageblock %s vs %s, one isolated: stop",
+					migratetype_names[buddy_mt], migratetype_names[migratetype]);
 				goto done_merging;
+			}
 		}
 		max_order++;
 		goto continue_merging;
@@ -240,6 +275,9 @@ done_merging:
 	else
 		to_tail = buddy_merge_likely(w, pfn, buddy_pfn, page, order);
 
+	explain(w, "0x%lx order %u to the %s of the %s list%s", pfn, order, to_tail ? "tail" : "head",
+		migratetype_names[migratetype], fpi & FPI_TO_TAIL ? " (FPI_TO_TAIL)" :
+		to_tail ? " (buddy_merge_likely: the next-order buddy is free)" : "");
 	if (to_tail)
 		add_to_free_list_tail(page, zone, order, migratetype);
 	else

@@ -13,6 +13,7 @@
 
 void bf_warn(struct world *w, enum bf_warn_site site, gfp_t gfp, unsigned int order)
 {
+	explain(w, "WARN: %s (%s)", bf_warn_names[site], bf_warn_sites[site]);
 	spin_lock(&w->rec.lock);
 	w->rec.warn_count[site]++;
 	spin_unlock(&w->rec.lock);

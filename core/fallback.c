@@ -65,11 +65,15 @@ static void boost_watermark(struct zone *zone)
 
 	if (!w->watermark_boost_factor || pageblock_nr_pages * 4 > zone_managed_pages(zone)) {
 		feature(w, FEAT_BOOST_SKIPPED);
+		explain(w, "boost_watermark: no boost (%s)", w->watermark_boost_factor ?
+			"the zone is under 4 pageblocks: too small" : "watermark_boost_factor 0");
 		return;
 	}
 	max_boost = mult_frac(zone->_watermark[WMARK_HIGH], (unsigned long)w->watermark_boost_factor, 10000);
 	if (!max_boost) {
 		feature(w, FEAT_BOOST_SKIPPED);
+		explain(w, "boost_watermark: high mark %lu * factor %d / 10000 is 0: no boost",
+			zone->_watermark[WMARK_HIGH], w->watermark_boost_factor);
 		return;
 	}
 	if (max_boost < pageblock_nr_pages)
@@ -77,6 +81,8 @@ static void boost_watermark(struct zone *zone)
 	WRITE_ONCE(zone->watermark_boost, zone->watermark_boost + pageblock_nr_pages < max_boost ?
 						  zone->watermark_boost + pageblock_nr_pages : max_boost);
 	feature(w, zone->watermark_boost == max_boost ? FEAT_BOOST_AT_CAP : FEAT_BOOST_RAISED);
+	explain(w, "boost_watermark: boost %lu (a pageblock more, cap max(high %lu * %d / 10000, pageblock) = %lu)",
+		zone->watermark_boost, zone->_watermark[WMARK_HIGH], w->watermark_boost_factor, max_boost);
 	bf_event(w, EV_BOOST_WATERMARK, zone->node, zone_idx(zone), 0, (int)zone->watermark_boost);
 }
 
@@ -103,13 +109,20 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 	unsigned int current_order = (unsigned int)buddy_order(page);
 	int free_pages, movable_pages, alike_pages;
 	int old_block_type = get_pageblock_migratetype(w, page);
+	explain_fn(w, "steal_suitable_fallback(pfn=0x%lx, order %u of pageblock %s, for %s, whole_block=%d)",
+		   page_to_pfn(w, page), current_order, migratetype_names[old_block_type],
+		   migratetype_names[start_type], whole_block);
 
 	/* This can happen due to races and we want to prevent broken highatomic accounting. */
-	if (is_migrate_highatomic(old_block_type))
+	if (is_migrate_highatomic(old_block_type)) {
+		explain(w, "the pageblock is HighAtomic: only this block moves");
 		goto single_page;
+	}
 
 	/* Take ownership for orders >= pageblock_order */
 	if (current_order >= pageblock_order) {
+		explain(w, "order >= pageblock_order: the %u pageblocks become %s", 1U << (current_order - pageblock_order),
+			migratetype_names[start_type]);
 		change_pageblock_range(w, page, (int)current_order, start_type);
 		feature(w, FEAT_FALLBACK_CLAIMED_BLOCK);
 		goto single_page;
@@ -118,9 +131,13 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 	boost_watermark(zone);
 	if (alloc_flags & ALLOC_KSWAPD)
 		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
+	explain(w, "%s", alloc_flags & ALLOC_KSWAPD ? "ALLOC_KSWAPD: ZONE_BOOSTED_WATERMARK set (rmqueue wakes kswapd)" :
+		"no ALLOC_KSWAPD: ZONE_BOOSTED_WATERMARK not set");
 
-	if (!whole_block)
+	if (!whole_block) {
+		explain(w, "may not claim the pageblock (can_steal_fallback): only this block moves");
 		goto single_page;
+	}
 
 	free_pages = move_freepages_block(zone, page, start_type, &movable_pages);
 	if (start_type == MIGRATE_MOVABLE) {
@@ -139,6 +156,10 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 
 	testcase(w, STEAL_EXACTLY_HALF, free_pages + alike_pages == (1 << (pageblock_order - 1)));
 	testcase(w, STEAL_HALF_MINUS_ONE, free_pages + alike_pages == (1 << (pageblock_order - 1)) - 1);
+	explain(w, "move_freepages_block: %d free, %d movable, %d alike of %lu: %s", free_pages, movable_pages,
+		alike_pages, pageblock_nr_pages, free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
+		w->page_group_by_mobility_disabled ? "at least half: the pageblock is claimed" :
+		"less than half: the pageblock keeps its type");
 	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)) ||
 	    w->page_group_by_mobility_disabled) {
 		set_pageblock_migratetype(w, page, start_type);
@@ -199,6 +220,8 @@ static bool __rmqueue_fallback(struct zone *zone, int order, int start_migratety
 	int current_order, min_order = order, fallback_mt;
 	bool can_steal = false;
 	struct page *page;
+	explain_fn(w, "__rmqueue_fallback(order=%d, for %s%s)", order, migratetype_names[start_migratetype],
+		   alloc_flags & ALLOC_NOFRAGMENT ? ", ALLOC_NOFRAGMENT: whole pageblocks only" : "");
 
 	if (alloc_flags & ALLOC_NOFRAGMENT)
 		min_order = pageblock_order;
@@ -214,6 +237,7 @@ static bool __rmqueue_fallback(struct zone *zone, int order, int start_migratety
 		goto do_steal;
 	}
 	feature(w, FEAT_FALLBACK_NONE);
+	explain(w, "no fallback type has a block of order %d..%d", min_order, MAX_ORDER - 1);
 	return false;
 
 find_smallest:
@@ -227,6 +251,9 @@ find_smallest:
 	VM_BUG_ON(current_order == MAX_ORDER);
 
 do_steal:
+	explain(w, "steal from %s at order %d (%s), can_steal %d", migratetype_names[fallback_mt], current_order,
+		current_order == order && !can_steal && start_migratetype == MIGRATE_MOVABLE ?
+		"movable, may not claim: the smallest block" : "the largest block first", can_steal);
 	testcase(w, FALLBACK_PAGEBLOCK_ORDER, current_order == pageblock_order);
 	testcase(w, FALLBACK_SMALLEST_IS_ORDER, current_order == order);
 	page = list_first_entry(&area->free_list[fallback_mt], struct page, lru);
@@ -245,6 +272,8 @@ struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype, u
 
 	if ((alloc_flags & ALLOC_CMA) &&
 	    zone_page_state(zone, NR_FREE_CMA_PAGES) > zone_page_state(zone, NR_FREE_PAGES) / 2) {
+		explain(zone_world(zone), "__rmqueue: ALLOC_CMA and free CMA %ld > half of free %ld: CMA first",
+			zone_page_state(zone, NR_FREE_CMA_PAGES), zone_page_state(zone, NR_FREE_PAGES));
 		page = __rmqueue_cma_fallback(zone, order);
 		if (page)
 			return page;
@@ -273,6 +302,8 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 
 	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed) {
 		feature(w, FEAT_HIGHATOMIC_AT_CAP);
+		explain(w, "reserve_highatomic_pageblock: reserve %lu at its cap %lu (managed / 100 + a pageblock)",
+			zone->nr_reserved_highatomic, max_managed);
 		return;
 	}
 
@@ -285,6 +316,8 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 		set_pageblock_migratetype(w, page, MIGRATE_HIGHATOMIC);
 		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
 		feature(w, FEAT_HIGHATOMIC_RESERVED);
+		explain(w, "reserve_highatomic_pageblock: the pageblock of 0x%lx becomes HighAtomic, reserve %lu (cap %lu)",
+			page_to_pfn(w, page), zone->nr_reserved_highatomic, max_managed);
 	}
 out_unlock:
 	spin_unlock(&zone->lock);
@@ -320,6 +353,9 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 							    zone->nr_reserved_highatomic : pageblock_nr_pages));
 			set_pageblock_migratetype(w, page, ac->migratetype);
 			feature(w, FEAT_HIGHATOMIC_UNRESERVED);
+			explain(w, "unreserve_highatomic_pageblock%s: the pageblock of 0x%lx back to %s, reserve %lu",
+				force ? " (forced)" : "", page_to_pfn(w, page), migratetype_names[ac->migratetype],
+				zone->nr_reserved_highatomic);
 			if (move_freepages_block(zone, page, ac->migratetype, NULL)) {
 				spin_unlock(&zone->lock);
 				return true;

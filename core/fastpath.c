@@ -88,6 +88,16 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	}
 	testcase(zone_world(z), WMARK_EXACTLY_MIN, free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]));
 	testcase(zone_world(z), WMARK_MIN_PLUS_ONE, free_pages == min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]) + 1);
+	explain(zone_world(z), "__zone_watermark_ok: order %u: free %ld (after unusable %ld: rest of block %ld, "
+		"highatomic %ld, cma %ld) vs mark %lu -> %ld%s%s + lowmem_reserve[%s] %ld: %s", order, free_pages,
+		__zone_watermark_unusable_free(z, order, alloc_flags), (1L << order) - 1,
+		alloc_harder ? 0L : (long)z->nr_reserved_highatomic,
+		alloc_flags & ALLOC_CMA ? 0L : (long)zone_page_state(z, NR_FREE_CMA_PAGES), mark, min,
+		alloc_flags & ALLOC_HIGH ? " (ALLOC_HIGH: -1/2)" : "",
+		alloc_harder ? (alloc_flags & ALLOC_OOM ? " (ALLOC_OOM: -1/2)" : " (ALLOC_HARDER: -1/4)") : "",
+		zone_names[highest_zoneidx], z->lowmem_reserve[highest_zoneidx],
+		free_pages <= min + z->lowmem_reserve[highest_zoneidx] ? "free <= mark + reserve, fail" :
+		order ? "above, now a free block of the order" : "ok");
 	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 		return false;
 	if (!order)
@@ -99,13 +109,20 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		if (!READ_ONCE(area->nr_free))
 			continue;
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!list_empty(&area->free_list[mt]))
+			if (!list_empty(&area->free_list[mt])) {
+				explain(zone_world(z), "order %u has a %s block: ok", o, migratetype_names[mt]);
 				return true;
-		if ((alloc_flags & ALLOC_CMA) && !list_empty(&area->free_list[MIGRATE_CMA]))
+			}
+		if ((alloc_flags & ALLOC_CMA) && !list_empty(&area->free_list[MIGRATE_CMA])) {
+			explain(zone_world(z), "order %u has a CMA block (ALLOC_CMA): ok", o);
 			return true;
-		if (alloc_harder && !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+		}
+		if (alloc_harder && !list_empty(&area->free_list[MIGRATE_HIGHATOMIC])) {
+			explain(zone_world(z), "order %u has a HighAtomic block (ALLOC_HARDER): ok", o);
 			return true;
+		}
 	}
+	explain(zone_world(z), "no usable free block of order >= %u: fail", order);
 	return false;
 }
 
@@ -138,6 +155,12 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 		if (z->zone_pgdat->world->fixes & BF_FIX(BF_FIX_WMARK_FAST_NEGATIVE))
 			fast_free = free_pages - (reserved < free_pages ? reserved : free_pages);
 
+		explain(zone_world(z), "zone_watermark_fast: order 0: free %ld - unusable %ld = %ld%s vs mark %lu + "
+			"lowmem_reserve[%s] %ld, compared as unsigned long: %s", free_pages, reserved, fast_free,
+			fast_free < 0 ? " (negative)" : "", mark, zone_names[highest_zoneidx],
+			z->lowmem_reserve[highest_zoneidx],
+			(unsigned long)fast_free > mark + (unsigned long)z->lowmem_reserve[highest_zoneidx] ?
+			"ok" : "not above, the full check");
 		if ((unsigned long)fast_free > mark + (unsigned long)READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 			return true;
 	}
@@ -147,6 +170,8 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 	if (!order && (gfp_mask & __GFP_ATOMIC) && READ_ONCE(z->watermark_boost) &&
 	    (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN) {
 		mark = READ_ONCE(z->_watermark[WMARK_MIN]);
+		explain(zone_world(z), "zone_watermark_fast: atomic order-0 at the min mark: again without the "
+			"boost %lu, mark %lu", z->watermark_boost, mark);
 		return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
 	}
 	return false;
@@ -176,8 +201,10 @@ static __attribute__((noinline)) struct page *rmqueue_buddy(struct context *cx, 
 	spin_lock(&zone->lock);
 	do {
 		page = NULL;
-		if (order > 0 && (alloc_flags & ALLOC_HARDER))
+		if (order > 0 && (alloc_flags & ALLOC_HARDER)) {
+			explain(w, "ALLOC_HARDER and order > 0: the HighAtomic lists first");
 			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		}
 		if (!page)
 			page = __rmqueue(zone, order, migratetype, alloc_flags);
 	} while (page && check_new_pages(w, page, order));
@@ -186,6 +213,9 @@ static __attribute__((noinline)) struct page *rmqueue_buddy(struct context *cx, 
 		local_irq_restore(cx);
 		return NULL;
 	}
+	explain(w, "__mod_zone_freepage_state(-%u, %s): NR_FREE_PAGES%s; PGALLOC_%s += %u", 1U << order,
+		migratetype_names[page->index], is_migrate_cma((int)page->index) ? " and NR_FREE_CMA_PAGES" : "",
+		zone_names[page_zonenum(page)], 1U << order);
 	__mod_zone_freepage_state(cx, zone, -(1 << order), (int)page->index);
 	__count_vm_events(cx, PGALLOC_DMA + page_zonenum(page), 1L << order);
 	zone_statistics(cx, preferred_zone, zone);
@@ -197,7 +227,12 @@ static struct page *rmqueue(struct context *cx, struct zone *preferred_zone, str
 			    unsigned int order, gfp_t gfp_flags, unsigned int alloc_flags, int migratetype)
 {
 	struct page *page;
+	explain_fn(cx->w, "rmqueue(order=%u, migratetype=%s, zone=%s/%d)", order, migratetype_names[migratetype],
+		   zone_names[zone_idx(zone)], zone->node);
 
+	explain(cx->w, "%s", order ? "order > 0: the buddy route, under zone->lock" :
+		(alloc_flags & ALLOC_CMA) || migratetype != MIGRATE_MOVABLE ? "order 0: the pcp route" :
+		"order 0 MOVABLE without ALLOC_CMA: the buddy route (the MOVABLE pcp list may hold CMA pages)");
 	if (order == 0 && ((alloc_flags & ALLOC_CMA) || migratetype != MIGRATE_MOVABLE)) {
 		page = rmqueue_pcplist(cx, preferred_zone, zone, gfp_flags, migratetype, alloc_flags);
 	} else {
@@ -209,6 +244,7 @@ static struct page *rmqueue(struct context *cx, struct zone *preferred_zone, str
 	/* Separate test+clear to avoid unnecessary atomics */
 	if (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BOOSTED_WATERMARK)) {
 		__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_BOOSTED_WATERMARK), __ATOMIC_RELAXED);
+		explain(cx->w, "rmqueue: ZONE_BOOSTED_WATERMARK was set: cleared, wakeup_kswapd");
 		wakeup_kswapd(cx, zone, 0, 0, (enum zone_type)zone_idx(zone));
 	}
 	return page;
@@ -226,6 +262,8 @@ struct page *get_page_from_freelist(struct context *cx, gfp_t gfp_mask, unsigned
 	struct zoneref *z;
 	struct zone *zone;
 	bool no_fallback;
+	explain_fn(cx->w, "get_page_from_freelist(order=%u, alloc_flags=%s)", order,
+		   explain_alloc_flags(cx->w, (unsigned int)alloc_flags));
 
 retry:
 	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
@@ -238,19 +276,26 @@ retry:
 			int local_nid = zone_to_nid(ac->preferred_zoneref->zone);
 
 			if (zone_to_nid(zone) != local_nid) {
+				explain(cx->w, "zone %s/%d is remote with ALLOC_NOFRAGMENT: fragment locally rather, "
+					"retry without it", zone_names[zone_idx(zone)], zone->node);
 				alloc_flags &= ~ALLOC_NOFRAGMENT;
 				goto retry;
 			}
 		}
 
 		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+		explain(cx->w, "zone %s/%d: mark %s %lu (boost %lu)", zone_names[zone_idx(zone)], zone->node,
+			(alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN ? "min" :
+			(alloc_flags & ALLOC_WMARK_MASK) == WMARK_LOW ? "low" : "high", mark, zone->watermark_boost);
 		if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx,
 					 (unsigned int)alloc_flags, gfp_mask)) {
 			if (alloc_flags & ALLOC_NO_WATERMARKS) {
 				feature(cx->w, FEAT_NO_WATERMARKS_USED);
+				explain(cx->w, "watermark failed, ALLOC_NO_WATERMARKS: try this zone anyway");
 				goto try_this_zone;
 			}
 			/* node_reclaim_mode == 0 */
+			explain(cx->w, "watermark failed: next zone (node_reclaim_mode 0)");
 			continue;
 		}
 
@@ -259,20 +304,31 @@ try_this_zone:
 			       (unsigned int)alloc_flags, ac->migratetype);
 		if (page) {
 			page_touch(cx->w, page, 1UL << order);
+			explain(cx->w, "prep_new_page: post_alloc_hook (private 0, refcount 1)%s%s",
+				order && (gfp_mask & __GFP_COMP) ? "; prep_compound_page: PG_head, every tail's "
+				"compound_head = head + 1 (bit 0 marks a tail) and mapping TAIL_MAPPING, page[1] "
+				"compound_dtor/order/nr and compound_mapcount -1" : "",
+				order > 1 && (gfp_mask & __GFP_COMP) ? ", page[2] hpage_pinned_refcount 0 (page[1] "
+				"has no room left)" : "");
 			prep_new_page(page, order, gfp_mask, (unsigned int)alloc_flags);
 			/* A high-order atomic allocation reserves a pageblock for its kind. */
 			if (order && (alloc_flags & ALLOC_HARDER))
 				reserve_highatomic_pageblock(page, zone, order);
+			explain(cx->w, "got pfn 0x%lx order %u from %s/%d", page_to_pfn(cx->w, page), order,
+				zone_names[zone_idx(zone)], zone->node);
 			return page;
 		}
+		explain(cx->w, "rmqueue found nothing in %s/%d: next zone", zone_names[zone_idx(zone)], zone->node);
 	}
 
 	/* Fragmentation avoidance failed everywhere: try again, fragmenting. */
 	if (no_fallback) {
 		feature(cx->w, FEAT_NOFRAGMENT_RETRY);
+		explain(cx->w, "every zone refused with ALLOC_NOFRAGMENT: retry, fragmenting");
 		alloc_flags &= ~ALLOC_NOFRAGMENT;
 		goto retry;
 	}
+	explain(cx->w, "no zone: NULL");
 	return NULL;
 }
 
@@ -285,12 +341,21 @@ static unsigned int alloc_flags_nofragment(struct world *w, struct zone *zone, g
 {
 	unsigned int alloc_flags = gfp_mask & __GFP_KSWAPD_RECLAIM;
 
+	/* __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD: the same bit */
 	if (!zone)
 		return alloc_flags;
-	if (zone_idx(zone) != ZONE_NORMAL)
+	if (zone_idx(zone) != ZONE_NORMAL) {
+		explain(w, "alloc_flags_nofragment: preferred zone %s is not Normal: no ALLOC_NOFRAGMENT%s",
+			zone_names[zone_idx(zone)], alloc_flags ? "; ALLOC_KSWAPD" : "");
 		return alloc_flags;
-	if (w->nr_nodes > 1 && !populated_zone(zone - 1))
+	}
+	if (w->nr_nodes > 1 && !populated_zone(zone - 1)) {
+		explain(w, "alloc_flags_nofragment: NUMA and no DMA32 below Normal: no ALLOC_NOFRAGMENT "
+			"(a remote node is the better fallback)%s", alloc_flags ? "; ALLOC_KSWAPD" : "");
 		return alloc_flags;
+	}
+	explain(w, "alloc_flags_nofragment: Normal with DMA32 below it (or one node): ALLOC_NOFRAGMENT%s",
+		alloc_flags ? "|ALLOC_KSWAPD" : "");
 	return alloc_flags | ALLOC_NOFRAGMENT;
 }
 
@@ -309,6 +374,15 @@ static void prepare_alloc_pages(struct context *cx, gfp_t gfp_mask, unsigned int
 	*alloc_flags = current_alloc_flags(cx, gfp_mask, *alloc_flags);
 	ac->spread_dirty_pages = gfp_mask & __GFP_WRITE;
 	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
+	if (w->explain) {
+	
+		explain(w, "prepare_alloc_pages: highest_zoneidx %s (gfp_zone), zonelist node %d %s, migratetype %s, "
+			"alloc_flags %s, preferred zone %s%s", zone_names[ac->highest_zoneidx], preferred_nid,
+			zl == ZONELIST_NOFALLBACK ? "NOFALLBACK (__GFP_THISNODE)" : "FALLBACK",
+			migratetype_names[ac->migratetype], explain_alloc_flags(w, *alloc_flags),
+			ac->preferred_zoneref->zone ? zone_names[zone_idx(ac->preferred_zoneref->zone)] : "none",
+			ac->spread_dirty_pages ? "; __GFP_WRITE: spread_dirty_pages (node_dirty_ok is true here)" : "");
+	}
 }
 
 /*
@@ -325,9 +399,12 @@ struct page *__alloc_pages_nodemask(struct context *cx, gfp_t gfp_mask, unsigned
 	struct alloc_context ac = { 0 };
 	struct page *page;
 	gfp_t alloc_mask;
+	explain_fn(w, "__alloc_pages_nodemask(gfp=%s, order=%u, preferred_nid=%d%s)",
+		   explain_gfp(w, gfp_mask), order, preferred_nid, nodemask ? ", nodemask" : "");
 
 	/* There are several places where we assume that the order value is sane. */
 	if (order >= MAX_ORDER) {
+		explain(w, "order %u >= MAX_ORDER: NULL%s", order, gfp_mask & __GFP_NOWARN ? "" : " and a WARN");
 		if (!(gfp_mask & __GFP_NOWARN))
 			bf_warn(w, WARN_ORDER_TOO_LARGE, gfp_mask, order);
 		return NULL;
@@ -348,6 +425,9 @@ struct page *__alloc_pages_nodemask(struct context *cx, gfp_t gfp_mask, unsigned
 		return page;
 
 	alloc_mask = current_gfp_context(cx, gfp_mask);
+	explain(w, "fast path failed: current_gfp_context -> %s (the task's PF_MEMALLOC_NOFS/NOIO scope), "
+		"spread_dirty_pages off, nodemask restored (the fast path may have used the cpuset's), slow path",
+		explain_gfp(w, alloc_mask));
 	ac.spread_dirty_pages = false;
 	ac.nodemask = nodemask;
 	return __alloc_pages_slowpath(cx, alloc_mask, order, &ac);

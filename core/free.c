@@ -45,9 +45,12 @@ void __free_pages_ok(struct context *cx, struct page *page, unsigned int order, 
 	struct world *w = cx->w;
 	unsigned long pfn = page_to_pfn(w, page);
 	int migratetype;
+	explain_fn(w, "__free_pages_ok(pfn=0x%lx, order=%u%s)", pfn, order, fpi & FPI_TO_TAIL ? ", FPI_TO_TAIL" : "");
 
-	if (!free_pages_prepare(w, page, order, true))
+	if (!free_pages_prepare(w, page, order, true)) {
+		explain(w, "free_pages_prepare refused the block (bad_page): not freed");
 		return;
+	}
 	migratetype = get_pageblock_migratetype(w, page);
 	local_irq_save(cx);
 	__count_vm_events(cx, PGFREE, 1L << order);
@@ -72,12 +75,18 @@ void __free_pages(struct world *w, int cpu, unsigned long pfn, unsigned int orde
 {
 	struct context cx = context_of(w, cpu);
 	struct page *page = pfn_to_page(w, pfn);
+	explain_fn(w, "__free_pages(pfn=0x%lx, order=%u, cpu=%d)", pfn, order, cpu);
 
-	if (put_page_testzero(w, page))
+	if (put_page_testzero(w, page)) {
+		explain(w, "the last reference: free_the_page (%s)", order ? "order > 0: the buddy" : "order 0: the pcp");
 		free_the_page(&cx, page, order);
-	else if (!PageHead(page))
+	} else if (!PageHead(page)) {
+		explain(w, "a reference remains on a non-compound block: free all but page[0] now");
 		while (order-- > 0)
 			free_the_page(&cx, page + (1UL << order), order);
+	} else {
+		explain(w, "a reference remains on a compound page: nothing freed");
+	}
 }
 
 void get_page(struct world *w, unsigned long pfn)

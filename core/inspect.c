@@ -267,6 +267,15 @@ int bf_zonelist(const struct world *w, int nid, int nofallback, int out_nid[], i
 int bf_min_free_kbytes(const struct world *w) { return w->min_free_kbytes; }
 bool bf_mobility_grouping_disabled(const struct world *w) { return w->page_group_by_mobility_disabled; }
 unsigned int bf_fixes(const struct world *w) { return w->fixes; }
+int bf_watermark_boost_factor(const struct world *w) { return w->watermark_boost_factor; }
+
+unsigned long bf_zone_boost(const struct world *w, int nid, int zid, bool *boosted_flag)
+{
+	const struct zone *z = zone_of(w, nid, zid);
+
+	*boosted_flag = z && ((__atomic_load_n(&z->flags, __ATOMIC_RELAXED) >> ZONE_BOOSTED_WATERMARK) & 1);
+	return z ? READ_ONCE(z->watermark_boost) : 0;
+}
 
 unsigned long bf_zone_list_seq(const struct world *w, int nid, int zid)
 {

@@ -100,6 +100,9 @@ int bf_zonelist(const struct world *w, int nid, int nofallback, int out_nid[], i
 int bf_min_free_kbytes(const struct world *w);
 bool bf_mobility_grouping_disabled(const struct world *w);
 unsigned int bf_fixes(const struct world *w);  /* BF_FIX_* bits in force */
+int bf_watermark_boost_factor(const struct world *w);
+/* watermark_boost and ZONE_BOOSTED_WATERMARK of a zone, cheaper than bf_zone_info (0/false if none) */
+unsigned long bf_zone_boost(const struct world *w, int nid, int zid, bool *boosted_flag);
 
 /* /proc dumps in the exact 5.10 formats. */
 void bf_dump_buddyinfo(const struct world *w, FILE *f);

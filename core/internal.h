@@ -94,6 +94,7 @@ struct world {
 	unsigned long *dirty;
 	size_t dirty_cap;         /* words */
 	unsigned char *feat;      /* [NR_FEATURES] reached states (features.h); not world state */
+	struct bf_explain *explain; /* the --explain sink while on (explain.h); not world state */
 
 	struct bf_records rec;    /* WARNs, bad pages, events */
 };
@@ -358,5 +359,7 @@ void wakeup_kswapd(struct context *cx, struct zone *zone, gfp_t gfp_flags, int o
 #define for_each_zone_of_world(w, nid, zid, zone)                                \
 	for (nid = 0; nid < (w)->nr_nodes; nid++)                                \
 		for (zid = 0; zid < MAX_NR_ZONES && ((zone) = &(w)->node[nid].node_zones[zid]); zid++)
+
+#include "explain.h"
 
 #endif /* BF_CORE_INTERNAL_H */

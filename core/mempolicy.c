@@ -21,6 +21,9 @@ unsigned long alloc_pages(struct world *w, int cpu, gfp_t gfp, unsigned int orde
 {
 	struct context cx = context_of(w, cpu);
 	int nid = numa_node_id(&cx);
+	explain_fn(w, "alloc_pages_current(cpu=%d): %s, default_policy: local node %d", cpu,
+		   this_cpu(&cx)->in_interrupt || (gfp & __GFP_THISNODE) ? "in interrupt or __GFP_THISNODE" :
+		   "no task policy: preferred_node_policy[numa_node_id()]", nid);
 
 	return page_pfn_or_none(w, __alloc_pages_nodemask(&cx, gfp, order, nid, NULL));
 }
@@ -29,6 +32,8 @@ unsigned long alloc_pages(struct world *w, int cpu, gfp_t gfp, unsigned int orde
 unsigned long alloc_pages_node(struct world *w, int cpu, int nid, gfp_t gfp, unsigned int order)
 {
 	struct context cx = context_of(w, cpu);
+
+	explain_fn(w, "alloc_pages_node(nid=%d, cpu=%d)%s", nid, cpu, nid == NUMA_NO_NODE ? ": numa_mem_id()" : "");
 
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id(&cx);

@@ -100,6 +100,12 @@ struct world *world_recreate(struct world *old, const struct bf_topology *t, cha
  */
 /* Forget the states reached so far (features.h): an execution starts with none. */
 void world_features_clear(struct world *w);
+/*
+ * Explain what the allocator does from now on into x (core/explain.h), or
+ * stop (NULL).  The caller owns x; a snapshot restore forgets it.
+ */
+struct bf_explain;
+void world_explain_set(struct world *w, struct bf_explain *x);
 
 struct world_snapshot;
 struct world_snapshot *world_snapshot_take(struct world *w, struct world_snapshot *s);

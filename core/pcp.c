@@ -43,6 +43,8 @@ static int rmqueue_bulk(struct context *cx, struct zone *zone, unsigned int orde
 			__mod_zone_page_state(cx, zone, NR_FREE_CMA_PAGES, -(1L << order));
 	}
 	testcase(cx->w, PCP_PARTIAL_REFILL, i > 0 && (unsigned long)i < count);  /* partial refill */
+	explain(cx->w, "rmqueue_bulk: %d of %lu blocks taken (%d kept, appended at the list tail)%s; NR_FREE_PAGES -%ld",
+		i, count, alloced, i < (int)count ? ": the zone ran dry" : "", (long)i << order);
 	__mod_zone_page_state(cx, zone, NR_FREE_PAGES, -((long)i << order));
 	spin_unlock(&zone->lock);
 	return alloced;
@@ -56,6 +58,9 @@ static struct page *__rmqueue_pcplist(struct context *cx, struct zone *zone, int
 	struct page *page;
 
 	/* check_new_pcp() checks nothing without DEBUG_VM or debug_pagealloc. */
+	explain(cx->w, "__rmqueue_pcplist: cpu %d's %s list %s (pcp count %d, high %d, batch %d)", cx->cpu,
+		migratetype_names[migratetype], list_empty(list) ? "is empty: refill a batch" : "has pages",
+		pcp->count, pcp->high, pcp->batch);
 	if (list_empty(list)) {
 		int n = rmqueue_bulk(cx, zone, 0, (unsigned long)READ_ONCE(pcp->batch), list,
 				     migratetype, alloc_flags);
@@ -67,6 +72,7 @@ static struct page *__rmqueue_pcplist(struct context *cx, struct zone *zone, int
 			return NULL;
 	}
 	page = list_first_entry(list, struct page, lru);
+	explain(cx->w, "__rmqueue_pcplist: the list head, pfn 0x%lx", page_to_pfn(cx->w, page));
 	lru_touch_del(cx->w, &page->lru);
 	list_del(&page->lru);
 	WRITE_ONCE(pcp->count, pcp->count - 1);
@@ -79,6 +85,9 @@ struct page *rmqueue_pcplist(struct context *cx, struct zone *preferred_zone, st
 {
 	struct per_cpu_pages *pcp;
 	struct page *page;
+
+	explain_fn(cx->w, "rmqueue_pcplist(zone=%s/%d, cpu=%d, migratetype=%s)", zone_names[zone_idx(zone)],
+		   zone->node, cx->cpu, migratetype_names[migratetype]);
 
 	local_irq_save(cx);
 	pcp = &zone->pageset[cx->cpu].pcp;
@@ -105,6 +114,9 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 	bool isolated_pageblocks;
 	struct list_head head, *pos, *next;
 
+	explain_fn(w, "free_pcppages_bulk(zone=%s/%d, count=%d, pcp count %d)", zone_names[zone_idx(zone)], zone->node,
+		   count, pcp->count);
+
 	INIT_LIST_HEAD(&head);
 	count = pcp->count < count ? pcp->count : count;
 	while (count) {
@@ -121,6 +133,8 @@ void free_pcppages_bulk(struct context *cx, struct zone *zone, int count, struct
 		testcase(w, PCP_BATCH_CARRIED, batch_free > MIGRATE_PCPTYPES);  /* carried over from an emptied list */
 		if (batch_free == MIGRATE_PCPTYPES)
 			batch_free = count;
+		explain(w, "the %s list: up to %d pages from its tail (the coldest)", migratetype_names[migratetype],
+			batch_free);
 
 		do {
 			struct page *page = list_last_entry(list, struct page, lru);
@@ -165,9 +179,13 @@ void free_unref_page(struct context *cx, struct page *page)
 	struct per_cpu_pages *pcp;
 	int migratetype;
 
+	explain_fn(w, "free_unref_page(pfn=0x%lx, cpu=%d)", pfn, cx->cpu);
+
 	/* free_unref_page_prepare: free_pcp_prepare() without its check (DEBUG_VM=n). */
-	if (!free_pages_prepare(w, page, 0, false))
+	if (!free_pages_prepare(w, page, 0, false)) {
+		explain(w, "free_pages_prepare refused the page (bad_page): not freed");
 		return;
+	}
 	page->index = (unsigned long)get_pageblock_migratetype(w, page);
 
 	local_irq_save(cx);
@@ -176,9 +194,11 @@ void free_unref_page(struct context *cx, struct page *page)
 	__count_vm_events(cx, PGFREE, 1);
 	if (migratetype >= MIGRATE_PCPTYPES) {
 		if (is_migrate_isolate(migratetype)) {
+			explain(w, "pageblock Isolate: straight to the buddy");
 			free_one_page(cx, zone, page, pfn, 0, migratetype, FPI_NONE);
 			goto out;
 		}
+		explain(w, "pageblock %s: cached on the Movable pcp list", migratetype_names[migratetype]);
 		migratetype = MIGRATE_MOVABLE;
 	}
 	pcp = &zone->pageset[cx->cpu].pcp;
@@ -186,6 +206,9 @@ void free_unref_page(struct context *cx, struct page *page)
 	list_add(&page->lru, &pcp->lists[migratetype]);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	pcp->seq++;
+	explain(w, "list_add at the head of cpu %d's %s list: pcp count %d, high %d%s", cx->cpu,
+		migratetype_names[migratetype], pcp->count, pcp->high,
+		pcp->count >= pcp->high ? ": at high, spill a batch" : "");
 	if (pcp->count >= READ_ONCE(pcp->high)) {
 		feature(w, FEAT_PCP_SPILL_AT_HIGH);
 		free_pcppages_bulk(cx, zone, READ_ONCE(pcp->batch), pcp);

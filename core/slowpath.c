@@ -37,6 +37,8 @@ void wakeup_kswapd(struct context *cx, struct zone *zone, gfp_t gfp_flags, int o
 		WRITE_ONCE(pgdat->kswapd_highest_zoneidx, highest_zoneidx);
 	if (READ_ONCE(pgdat->kswapd_order) < order)
 		WRITE_ONCE(pgdat->kswapd_order, order);
+	explain(cx->w, "wakeup_kswapd(node %d, order %d, highest_zoneidx %s)", zone->node, order,
+		zone_names[highest_zoneidx]);
 	bf_event(cx->w, EV_WAKEUP_KSWAPD, pgdat->node_id, zone_idx(zone), order, (int)highest_zoneidx);
 	feature(cx->w, FEAT_KSWAPD_WAKEUP);
 }
@@ -210,10 +212,13 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 		gfp_mask &= ~__GFP_ATOMIC;
 	}
 
+	explain_fn(w, "__alloc_pages_slowpath(gfp=%s, order=%u)", explain_gfp(w, gfp_mask), order);
+
 	feature(w, FEAT_SLOW_ENTER);
 	/* retry_cpuset: (cpusets disabled: check_retry_cpuset() is always false) */
 	no_progress_loops = 0;
 	alloc_flags = gfp_to_alloc_flags(cx, gfp_mask);
+	explain(w, "gfp_to_alloc_flags: %s", explain_alloc_flags(w, alloc_flags));
 	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
 	if (!ac->preferred_zoneref->zone)
 		goto nopage;
@@ -224,6 +229,7 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 	page = get_page_from_freelist(cx, gfp_mask, order, (int)alloc_flags, ac);
 	if (page) {
 		feature(w, FEAT_SLOW_FIRST_TRY_OK);
+		explain(w, "the adjusted alloc_flags succeeded at once");
 		goto got_pg;
 	}
 
@@ -231,6 +237,7 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 	if (can_direct_reclaim && (costly_order || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
 	    !__gfp_pfmemalloc_flags(cx, gfp_mask)) {
 		feature(w, FEAT_SLOW_COMPACT_FIRST);
+		explain(w, "%s: direct compaction first", costly_order ? "costly order" : "non-movable high order");
 		page = __alloc_pages_direct_compact(cx, gfp_mask, order, alloc_flags, ac, &compact_result);
 		if (page)
 			goto got_pg;
@@ -241,6 +248,7 @@ struct page *__alloc_pages_slowpath(struct context *cx, gfp_t gfp_mask, unsigned
 
 retry:
 	feature(w, FEAT_SLOW_RETRY);
+	explain(w, "retry: (pass %d)", passes + 1);
 	if (++passes > BF_NOFAIL_LOOP_CAP) {
 		bf_warn(w, WARN_NOFAIL_LOOP_CAP, gfp_mask, order);
 		return NULL;
@@ -253,6 +261,8 @@ retry:
 	if (reserve_flags) {
 		feature(w, FEAT_SLOW_RESERVE_FLAGS);
 		alloc_flags = current_alloc_flags(cx, gfp_mask, reserve_flags);
+		explain(w, "__gfp_pfmemalloc_flags: reserve access, alloc_flags %s",
+			explain_alloc_flags(w, alloc_flags));
 	}
 
 	/* Reserve users and atomic requests ignore the policy's nodemask. */
@@ -265,32 +275,45 @@ retry:
 	if (page)
 		goto got_pg;
 
-	if (!can_direct_reclaim)
+	if (!can_direct_reclaim) {
+		explain(w, "no __GFP_DIRECT_RECLAIM: nopage");
 		goto nopage;
+	}
 	/* Avoid recursion of direct reclaim */
-	if (current_task(cx)->flags & PF_MEMALLOC)
+	if (current_task(cx)->flags & PF_MEMALLOC) {
+		explain(w, "PF_MEMALLOC: no recursion into direct reclaim, nopage");
 		goto nopage;
+	}
 
 	feature(w, FEAT_SLOW_DIRECT_RECLAIM);
 	page = __alloc_pages_direct_reclaim(cx, gfp_mask, order, alloc_flags, ac, &did_some_progress);
+	explain(w, "__alloc_pages_direct_reclaim: progress %lu (nothing is reclaimable in this model yet)",
+		did_some_progress);
 	if (page)
 		goto got_pg;
 	page = __alloc_pages_direct_compact(cx, gfp_mask, order, alloc_flags, ac, &compact_result);
 	if (page)
 		goto got_pg;
 
-	if (gfp_mask & __GFP_NORETRY)
+	if (gfp_mask & __GFP_NORETRY) {
+		explain(w, "__GFP_NORETRY: nopage");
 		goto nopage;
-	if (costly_order && !(gfp_mask & __GFP_RETRY_MAYFAIL))
+	}
+	if (costly_order && !(gfp_mask & __GFP_RETRY_MAYFAIL)) {
+		explain(w, "costly order without __GFP_RETRY_MAYFAIL: nopage");
 		goto nopage;
+	}
 	if (should_reclaim_retry(cx, gfp_mask, order, ac, alloc_flags, did_some_progress > 0,
 				 &no_progress_loops)) {
 		feature(w, FEAT_SLOW_RECLAIM_RETRY);
+		explain(w, "should_reclaim_retry: retry (no_progress_loops %d)", no_progress_loops);
 		goto retry;
 	}
+	explain(w, "should_reclaim_retry: no (no_progress_loops %d)", no_progress_loops);
 	/* should_compact_retry() needs did_some_progress > 0, which reclaim never reports yet. */
 
 	feature(w, FEAT_SLOW_OOM);
+	explain(w, "__alloc_pages_may_oom");
 	page = __alloc_pages_may_oom(cx, gfp_mask, order, ac, &did_some_progress);
 	if (page)
 		goto got_pg;
@@ -301,6 +324,7 @@ retry:
 
 nopage:
 	feature(w, FEAT_SLOW_NOPAGE);
+	explain(w, "nopage:%s", gfp_mask & __GFP_NOFAIL ? " __GFP_NOFAIL must not fail" : "");
 	if (gfp_mask & __GFP_NOFAIL) {
 		/* All existing users of __GFP_NOFAIL are blockable; a non-blocking one fails. */
 		if (!can_direct_reclaim) {
@@ -312,6 +336,7 @@ nopage:
 		if (order > PAGE_ALLOC_COSTLY_ORDER)
 			bf_warn(w, WARN_NOFAIL_COSTLY, gfp_mask, order);
 		feature(w, FEAT_SLOW_NOFAIL_FALLBACK);
+		explain(w, "__alloc_pages_cpuset_fallback with ALLOC_HARDER (reserves, not ALLOC_NO_WATERMARKS)");
 		page = __alloc_pages_cpuset_fallback(cx, gfp_mask, order, ALLOC_HARDER, ac);
 		if (page)
 			goto got_pg;
@@ -319,6 +344,7 @@ nopage:
 	}
 fail:
 	feature(w, FEAT_SLOW_FAIL);
+	explain(w, "fail: warn_alloc%s", gfp_mask & __GFP_NOWARN ? " (silent: __GFP_NOWARN)" : "");
 	/* warn_alloc: no message with __GFP_NOWARN */
 	if (!(gfp_mask & __GFP_NOWARN))
 		bf_warn(w, WARN_ALLOC_FAILURE, gfp_mask, order);

@@ -438,6 +438,11 @@ void world_features_clear(struct world *w)
 	memset(w->feat, 0, NR_FEATURES);
 }
 
+void world_explain_set(struct world *w, struct bf_explain *x)
+{
+	w->explain = x;
+}
+
 void world_set_irq(struct world *w, int cpu, bool in_interrupt)
 {
 	w->cpu[cpu].in_interrupt = in_interrupt;

@@ -526,6 +526,38 @@ static int observe(struct bf_exec *x, int failed)
 	return x->o->after_op(x->o->after_op_arg, &s);
 }
 
+/* --explain: the op's path through 5.10 into its own buffer, printed after the op. */
+static void explain_begin(struct bf_exec *x)
+{
+	const struct bf_op *op = x->op;
+	int num = op->line > 0 ? op->line : x->op_index + 1;
+
+	if (!x->o->explain || (x->o->explain_op && x->o->explain_op != num) || op->kind == BF_OP_EXPECT ||
+	    op->kind == BF_OP_DUMP)
+		return;
+	x->explain.len = 0;
+	x->explain.depth = 0;
+	x->explain.truncated = 0;
+	if (x->explain.buf)
+		x->explain.buf[0] = 0;
+	world_explain_set(x->w, &x->explain);
+	x->explaining = 1;
+	fprintf(x->o->explain, "op %d: ", num);
+	bf_prog_print_op(x->p, op, x->o->explain);
+}
+
+static void explain_end(struct bf_exec *x)
+{
+	if (!x->explaining)
+		return;
+	x->explaining = 0;
+	world_explain_set(x->w, NULL);
+	if (x->explain.len)
+		fputs(x->explain.buf, x->o->explain);
+	if (x->explain.truncated)
+		fprintf(x->o->explain, "  ... (trace truncated at %lu bytes)\n", (unsigned long)BF_EXPLAIN_MAX);
+}
+
 /* What a run keeps between runs (fuzz loops): the worlds, the oracle, the handle table. */
 struct bf_exec_ctx {
 	struct bf_world_cache worlds;
@@ -614,9 +646,14 @@ enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog 
 		x.oracle = c->oracle;
 	}
 	for (int i = 0; i < p->nr_ops; i++) {
+		int failed;
+
 		x.op = &p->ops[i];
 		x.op_index = i;
-		if (run_op(&x, x.op) || (o->drain_every_op && drain_after(&x))) {
+		explain_begin(&x);
+		failed = run_op(&x, x.op) || (o->drain_every_op && drain_after(&x));
+		explain_end(&x);
+		if (failed) {
 			if (o->after_op && observe(&x, 1) && x.skip)
 				break;
 			if (!x.skip)
@@ -646,6 +683,7 @@ enum bf_exec_status bf_exec_ctx_run(struct bf_exec_ctx *c, const struct bf_prog 
 		bf_exec_fail(&x, BF_EXEC_DIVERGENCE, "DIVERGENCE: %s at the end (%s)", r->div.name, r->div.detail);
 	}
 	hash_final(&x);
+	free(x.explain.buf);
 	return r->status;
 }
 

@@ -62,6 +62,13 @@ struct bf_exec_opts {
 	int drain_every_op;     /* drain every CPU's pcp lists after each op (fuzz_variants) */
 	int world_check;        /* lenient programs: `check` ops run the world's own checker too */
 	struct bf_call_log *log; /* if not NULL: every world call is appended */
+	/*
+	 * if not NULL: the path of each op through 5.10 (core/explain.h) is
+	 * printed here, of every op (explain_op 0) or of the op numbered
+	 * explain_op only (its line in a text program, index + 1 in a binary one)
+	 */
+	FILE *explain;
+	int explain_op;
 	/* if not NULL: called after every op (skipped or failed ones too); non-zero stops the run */
 	int (*after_op)(void *arg, const struct bf_exec_step *s);
 	void *after_op_arg;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "fuzz/exec.h"
 #include "core/inspect.h"
+#include "core/explain.h"
 #include "oracle/oracle.h"
 
 enum bf_hkind { H_EMPTY, H_FAILED, H_BLOCK, H_SPLIT, H_EXACT };
@@ -44,6 +45,8 @@ struct bf_exec {
 	struct bf_oracle *oracle;          /* NULL: no oracle */
 	int skip;                          /* lenient: the current op was rejected, skip it */
 	struct bf_pool *pool;
+	struct bf_explain explain;         /* --explain: the current op's path (opts.explain) */
+	int explaining;
 };
 
 /*

@@ -222,6 +222,8 @@ int bf_prog_parse_file(struct bf_prog *p, const char *path, char *err, size_t er
 
 /* Print as .bfp text that parses back to the same program (fuzz/prog_print.c). */
 int bf_prog_print(const struct bf_prog *p, FILE *f);
+/* One op as its .bfp line (with the newline). */
+void bf_prog_print_op(const struct bf_prog *p, const struct bf_op *op, FILE *f);
 /* Two programs are the same program (topology and ops). */
 int bf_prog_equal(const struct bf_prog *a, const struct bf_prog *b);
 /*

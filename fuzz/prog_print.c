@@ -370,6 +370,11 @@ static void print_op(FILE *f, const struct bf_prog *p, const struct bf_op *op)
 	fputc('\n', f);
 }
 
+void bf_prog_print_op(const struct bf_prog *p, const struct bf_op *op, FILE *f)
+{
+	print_op(f, p, op);
+}
+
 int bf_prog_print(const struct bf_prog *p, FILE *f)
 {
 	print_topology(f, &p->topo);

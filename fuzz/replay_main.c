@@ -4,6 +4,8 @@
  * the oracle agrees, 1 on a divergence or a failed expectation (printing the
  * report), 2 on bad input.
  *   --trace        print each op and its result, and the trace hash
+ *   --explain[=OP] print each op's path through 5.10 (or op OP's: its line, or
+ *                  index + 1 in a binary program): functions entered, decisions made
  *   --dump         print the /proc-style dumps at the end
  *   --check        run the world's invariant checker after every op (default in debug builds)
  *   --no-oracle    run without the oracle
@@ -24,7 +26,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bf-replay [--trace] [--dump] [--check] [--no-oracle] [--drain-every-op]\n"
+	fprintf(f, "usage: bf-replay [--trace] [--explain[=OP]] [--dump] [--check] [--no-oracle] [--drain-every-op]\n"
 		   "                 [--expect-divergence KIND] [--fix NAME|all] [--text|--bin] [--to-text | [--fold] --to-bin OUT] FILE\n");
 }
 
@@ -86,6 +88,16 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--trace"))
 			o.trace = stdout;
+		else if (!strcmp(a, "--explain"))
+			o.explain = stdout;
+		else if (!strncmp(a, "--explain=", 10)) {
+			char *end;
+
+			o.explain = stdout;
+			o.explain_op = (int)strtol(a + 10, &end, 10);
+			if (*end || o.explain_op <= 0)
+				return fprintf(stderr, "bf-replay: --explain=OP wants an op number (its line)\n"), 2;
+		}
 		else if (!strcmp(a, "--dump"))
 			dump = 1;
 		else if (!strcmp(a, "--check"))

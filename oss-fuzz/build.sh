@@ -12,7 +12,7 @@ mkdir -p "$WORK/obj" "$WORK/host" "$OUT"
 
 lib_sources() {
 	ls core/*.c oracle/*.c
-	ls fuzz/*.c | grep -vE '/(replay_main|reach_main|standalone_main|fuzz_(ops|parse|variants|threads)|afl_[a-z_]+)\.c$'
+	ls fuzz/*.c | grep -vE '/(replay_main|reach_main|diff_main|standalone_main|fuzz_(ops|parse|variants|threads|diff)|afl_[a-z_]+)\.c$'
 }
 
 # 1. the library, instrumented with the infrastructure's flags
@@ -28,11 +28,11 @@ ar rcs "$WORK/libbuddyfuzz.a" "${objs[@]}"
 # 2. the targets, linked with $CXX and the engine
 for t in fuzz_ops fuzz_parse fuzz_variants; do
 	$CC $CFLAGS -std=gnu11 -I. -c "fuzz/$t.c" -o "$WORK/obj/$t.o"
-	$CXX $CXXFLAGS "$WORK/obj/$t.o" "$WORK/libbuddyfuzz.a" $LIB_FUZZING_ENGINE -lm -lpthread -o "$OUT/$t"
+	$CXX $CXXFLAGS "$WORK/obj/$t.o" "$WORK/libbuddyfuzz.a" $LIB_FUZZING_ENGINE -lm -lpthread -ldl -o "$OUT/$t"
 done
 
 # 3. a host bf-replay (no instrumentation flags) to compile the text seeds to binary
-$CC -O1 -std=gnu11 -I. $(lib_sources) fuzz/replay_main.c -lm -lpthread -o "$WORK/host/bf-replay"
+$CC -O1 -std=gnu11 -I. $(lib_sources) fuzz/replay_main.c -lm -lpthread -ldl -o "$WORK/host/bf-replay"
 rm -rf "$WORK/seeds-bin" && mkdir -p "$WORK/seeds-bin"
 for s in corpus/seeds/*.bfp; do
 	"$WORK/host/bf-replay" --to-bin "$WORK/seeds-bin/$(basename "$s" .bfp)" "$s"
