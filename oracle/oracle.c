@@ -22,6 +22,15 @@ void bf_oracle_before(struct bf_oracle *o, const struct world *w, const struct b
 	o->bad_before = rec->bad_page_count;
 	o->before_fresh = o->check_epoch == o->st.ops;
 	bf_vm_events(w, o->ev_before);
+	o->rec_ev_before = rec->nr_ev;
+	o->boost_factor = bf_watermark_boost_factor(w);
+	for (int i = 0; i < o->nr_live; i++) {
+		struct bf_ozone *z = &o->z[o->live[i]];
+		bool flag;
+
+		z->boost_before = bf_zone_boost(w, z->nid, z->zid, &flag);
+		z->flag_before = flag;
+	}
 	if (op->kind != BF_OOP_ALLOC && op->kind != BF_OOP_ALLOC_EXACT)
 		return;
 	for (int i = 0; i < o->nr_live; i++) {

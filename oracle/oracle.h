@@ -49,6 +49,8 @@
 	X(BF_DIV_ZONELIST, "zonelist", "a zonelist differs from what build_zonelists gives the topology")  \
 	/* liveness, only where provable */                                                                \
 	X(BF_DIV_UNEXPECTED_FAIL, "unexpected-fail", "a request that must succeed returned NULL")          \
+	/* what a watermark boost promises */                                                              \
+	X(BF_DIV_WATERMARK_BOOST, "watermark-boost", "a watermark boost boost_watermark cannot give, or a boosted zone's kswapd wake-up missing") \
 	/* warnings and bad_page records */                                                                \
 	X(BF_DIV_MISSING_WARNING, "missing-warning", "a WARN or bad_page the contract requires is missing") \
 	X(BF_DIV_SPURIOUS_WARNING, "spurious-warning", "a WARN or bad_page the contract does not allow")   \

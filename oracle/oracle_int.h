@@ -55,6 +55,9 @@ struct bf_ozone {
 	unsigned long nr[MAX_ORDER];             /* blocks per order */
 	int pcp_n[BF_MAX_CPUS];                  /* pages on each CPU's pcp lists */
 	unsigned long cnt[MAX_ORDER][MIGRATE_TYPES];
+	/* snapshot before an op: the boost (events.c) */
+	unsigned long boost_before;
+	int flag_before;                         /* ZONE_BOOSTED_WATERMARK */
 	/* snapshot before an allocation */
 	long free_global, cma_global;
 	struct bf_zone_info zi;
@@ -104,6 +107,8 @@ struct bf_oracle {
 	int before_fresh;                        /* the last check saw the state this op starts from */
 	struct bf_opexp e;
 	unsigned long ev_before[NR_VM_EVENT_ITEMS];   /* vm events before the op */
+	unsigned long rec_ev_before;             /* records' nr_ev before the op */
+	int boost_factor;                        /* watermark_boost_factor before the op */
 	struct bf_oracle_stats st;
 	/* scratch of a check */
 	struct bf_fblock *fb;

@@ -588,6 +588,145 @@ TEST(zonelists_of_random_topologies_follow_build_zonelists)
 	return 0;
 }
 
+/* ================= 4. what a watermark boost promises ================= */
+
+/* A sysctl through world and oracle. */
+static int osysctl(struct tw *t, enum bf_sysctl which, long value)
+{
+	struct bf_oracle_op op = { .kind = BF_OOP_SYSCTL, .cpu = 0, .pfn = NO_PFN, .nid = -1, .zid = -1 };
+
+	bf_oracle_before(t->o, t->w, &op);
+	if (world_sysctl(t->w, which, &value, 1))
+		return -1;
+	return bf_oracle_after(t->o, t->w, &op, &t->d);
+}
+
+/*
+ * The world of tests/scenarios/boost_blocks_nowait_atomic_ignores_boost.bfp:
+ * one CPU, DMA32 only (8 pageblocks), min_free_kbytes 128 (min 32, low 40,
+ * high 48).  Movable blocks of order 10, 10, 10, 9, 8, 7 leave 128 free pages
+ * at 0xf80, in the movable pageblock 0xe00; the next unmovable order-0
+ * request steals below pageblock_order there (boost 0 -> 512).
+ */
+static int open_boost_world(struct tw *t)
+{
+	static const unsigned int orders[] = { 10, 10, 10, 9, 8, 7 };
+	struct bf_topology topo;
+
+	bf_topology_default(&topo);
+	topo.nr_cpus = 1;
+	topo.node[0].cpumask = 1;
+	topo.node[0].zone_pageblocks[ZONE_DMA] = 0;
+	topo.node[0].zone_pageblocks[ZONE_DMA32] = 8;
+	topo.node[0].zone_pageblocks[ZONE_NORMAL] = 0;
+	if (tw_open(t, &topo) || osysctl(t, SYSCTL_MIN_FREE_KBYTES, 128))
+		return -1;
+	for (unsigned int i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
+		if (oalloc(t, 0, -1, GFP_HIGHUSER_MOVABLE, orders[i], KEEP, NULL))
+			return -1;
+	return 0;
+}
+
+static unsigned long dma32_boost(struct tw *t)
+{
+	bool flag;
+
+	return bf_zone_boost(t->w, 0, ZONE_DMA32, &flag);
+}
+
+/* The stealing request, the world's boost factor set to `world_f` after the oracle read `oracle_f`. */
+static int steal_with(struct tw *t, gfp_t told, gfp_t real, long oracle_f, long world_f)
+{
+	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = 0, .gfp = told, .order = 0, .nid = -1, .zid = -1 };
+
+	if (world_sysctl(t->w, SYSCTL_WATERMARK_BOOST_FACTOR, &oracle_f, 1))
+		return -1;
+	bf_oracle_before(t->o, t->w, &op);
+	if (world_sysctl(t->w, SYSCTL_WATERMARK_BOOST_FACTOR, &world_f, 1))
+		return -1;
+	op.pfn = alloc_pages(t->w, 0, real, 0);
+	return bf_oracle_after(t->o, t->w, &op, &t->d);
+}
+
+/*
+ * A test that runs the stealing request for real: the boost rises by a
+ * pageblock and rmqueue wakes kswapd for the zone.  Expect no divergence (the
+ * wake-up rule judged and satisfied).
+ */
+TEST(boost_and_kswapd_wakeup_after_a_steal_are_no_divergence)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_boost_world(&t));
+	ASSERT_EQ(dma32_boost(&t), 0);
+	rc = oalloc(&t, 0, -1, GFP_KERNEL, 0, KEEP, NULL);
+	if (rc)
+		fprintf(stderr, "  %s: %s\n", t.d.name, t.d.detail);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(dma32_boost(&t), pageblock_nr_pages);
+	tw_close(&t);
+	return 0;
+}
+
+/*
+ * A test that lets the oracle read watermark_boost_factor 0 while the world
+ * steals with 15000.  Expect watermark-boost: boost_watermark returns early
+ * with factor 0.
+ */
+TEST(watermark_boost_when_the_boost_rises_with_factor_zero)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_boost_world(&t));
+	rc = steal_with(&t, GFP_KERNEL, GFP_KERNEL, 0, 15000);
+	tw_close(&t);
+	return expect_kind(&t, rc, "watermark-boost") || expect_detail(&t, "returns early");
+}
+
+/*
+ * A test that boosts twice with factor 1000000 (max_boost 4800): the first
+ * steal (0 -> 512) judged with the same factor, the second (a reclaimable
+ * GFP_ATOMIC page stealing from the now unmovable block, 512 -> 1024) with
+ * 15000 read by the oracle, whose max_boost is max(72, 512) = 512.
+ * Expect watermark-boost: past its cap.
+ */
+TEST(watermark_boost_when_the_boost_passes_its_cap)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_boost_world(&t));
+	rc = steal_with(&t, GFP_KERNEL, GFP_KERNEL, 1000000, 1000000);
+	if (rc)
+		fprintf(stderr, "  %s: %s\n", t.d.name, t.d.detail);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(dma32_boost(&t), pageblock_nr_pages);
+	rc = steal_with(&t, GFP_ATOMIC | __GFP_RECLAIMABLE, GFP_ATOMIC | __GFP_RECLAIMABLE, 15000, 1000000);
+	ASSERT_EQ(dma32_boost(&t), 2 * pageblock_nr_pages);
+	tw_close(&t);
+	return expect_kind(&t, rc, "watermark-boost") || expect_detail(&t, "neither max_boost");
+}
+
+/*
+ * A test that makes the stealing request without __GFP_KSWAPD_RECLAIM
+ * (__GFP_IO|__GFP_FS: the steal sets no ZONE_BOOSTED_WATERMARK, rmqueue wakes
+ * nobody) but tells the oracle it was GFP_KERNEL, every attempt of which
+ * carries ALLOC_KSWAPD.  Expect watermark-boost, the wake-up missing.
+ */
+TEST(watermark_boost_when_a_boosted_zone_wakes_no_kswapd)
+{
+	struct tw t;
+	int rc;
+
+	ASSERT_TRUE(!open_boost_world(&t));
+	rc = steal_with(&t, GFP_KERNEL, __GFP_IO | __GFP_FS, 15000, 15000);
+	ASSERT_EQ(dma32_boost(&t), pageblock_nr_pages);
+	tw_close(&t);
+	return expect_kind(&t, rc, "watermark-boost") || expect_detail(&t, "no kswapd wake-up");
+}
+
 /* ================= zero false positives ================= */
 
 static int run_prog(const char *path, struct bf_exec_result *r)
@@ -662,4 +801,7 @@ RUN_TESTS(T(bad_new_page_when_last_page_of_block_has_a_reference), T(bad_new_pag
 	  T(accounting_when_allocstall_names_another_zone),
 	  T(unexpected_fail_when_zonelist_leaves_out_a_node_with_memory), T(thisnode_null_on_a_dry_node_is_no_divergence),
 	  T(zonelist_when_a_node_with_memory_is_left_out), T(zonelist_when_nodes_are_out_of_build_zonelists_order),
-	  T(zonelists_of_random_topologies_follow_build_zonelists), T(scenarios_seeds_and_regressions_run_clean))
+	  T(zonelists_of_random_topologies_follow_build_zonelists),
+	  T(boost_and_kswapd_wakeup_after_a_steal_are_no_divergence), T(watermark_boost_when_the_boost_rises_with_factor_zero),
+	  T(watermark_boost_when_the_boost_passes_its_cap), T(watermark_boost_when_a_boosted_zone_wakes_no_kswapd),
+	  T(scenarios_seeds_and_regressions_run_clean))
