@@ -185,6 +185,13 @@ int bf_rep_html_finding(FILE *f, const struct bf_rep_finding *rf)
 	fputs("</p>\n", f);
 	if (*rf->rr.fail_op)
 		pre(f, "failing-op", rf->rr.fail_op);
+	if (*rf->rr.explain) {
+		fputs("<h2 id=\"explain\">The failing op through 5.10</h2>\n<details><summary><code>bf-replay "
+		      "--explain</code> of the re-run: every modelled function it entered and every decision, with "
+		      "the values it was made on</summary>\n", f);
+		pre(f, "explain", rf->rr.explain);
+		fputs("</details>\n", f);
+	}
 
 	if (*rf->report_sides)
 		sides(f, rf->report_sides);

@@ -44,6 +44,7 @@ struct bf_rep_rerun {
 	char *svg;        /* the memory map: one <svg> element with its legend ("" if no world) */
 	char *zones;      /* per zone, one line of tab-separated fields (BF_REP_ZONE_COLS) */
 	char *when;       /* "at the divergence" / "at the end of the run" / "" */
+	char *explain;    /* bf-replay --explain of the failing op ("" if none) */
 };
 #define BF_REP_ZONE_COLS "zone\tpfns\tfree\tpcp\tallocated\treserved\tholes\tfree blocks by order 0..10"
 

@@ -94,6 +94,11 @@ int bf_rep_md_finding(FILE *f, const struct bf_rep_finding *rf)
 	fprintf(f, "\n\n");
 	if (*rf->rr.fail_op)
 		md_code(f, "", rf->rr.fail_op);
+	if (*rf->rr.explain) {
+		fprintf(f, "## The failing op through 5.10\n\n`bf-replay --explain` of the re-run: every modelled "
+			   "function it entered and every decision, with the values it was made on.\n\n");
+		md_code(f, "", rf->rr.explain);
+	}
 
 	if (*rf->report_sides) {
 		/* a behaviour difference (bf-diff): both allocators' traces, the first differing op marked >> */

@@ -319,7 +319,39 @@ static void put_field(FILE *m, const char *s)
 	fprintf(m, "%zu\n%s", strlen(s ? s : ""), s ? s : "");
 }
 
-/* The child: run, draw, send the six fields of struct bf_rep_rerun; never returns. */
+/*
+ * The failing op's path through 5.10 (bf-replay --explain=OP): a second run
+ * of the same program, explaining only that op.  "" if no op failed.
+ */
+#define EXPLAIN_SHOWN (64 * 1024)
+
+static char *explain_op(const struct bf_rep_finding *rf, const struct bf_prog *p, int idx)
+{
+	struct bf_exec_opts o = { .oracle = 1, .lenient = rf->run_binary };
+	struct bf_exec_result r;
+	char *text = NULL;
+	size_t n = 0;
+
+	if (idx < 0 || idx >= p->nr_ops || !(o.explain = open_memstream(&text, &n)))
+		return strdup("");
+	o.explain_op = p->ops[idx].line > 0 ? p->ops[idx].line : idx + 1;
+	o.dump_out = fopen("/dev/null", "w");
+	bf_exec_keep(p, &o, &r, NULL, NULL);
+	fclose(o.explain);
+	if (o.dump_out)
+		fclose(o.dump_out);
+	if (text && n > EXPLAIN_SHOWN) {
+		/* a pressure op explains thousands of calls: the page shows the start */
+		char *cut = memrchr(text, '\n', EXPLAIN_SHOWN);
+
+		snprintf(cut ? cut + 1 : text, n - (size_t)(cut ? cut + 1 - text : 0) + 1,
+			 "... (%zu more bytes: bf-replay --explain=%d shows them all)\n", n - (size_t)(cut - text),
+			 o.explain_op);
+	}
+	return text ? text : strdup("");
+}
+
+/* The child: run, draw, send the seven fields of struct bf_rep_rerun; never returns. */
 static void rerun_child(const struct bf_rep_finding *rf, int fd)
 {
 	struct bf_exec_opts o = { .oracle = 1, .check_every_op = 1, .lenient = rf->run_binary };
@@ -327,7 +359,7 @@ static void rerun_child(const struct bf_rep_finding *rf, int fd)
 	struct bf_prog p;
 	struct world *w = NULL;
 	struct bf_oracle *orc = NULL;
-	char *out = NULL, *svg = NULL, *zones = NULL, *diff = NULL, *fail = NULL, outcome[2600], when[80];
+	char *out = NULL, *svg = NULL, *zones = NULL, *diff = NULL, *fail = NULL, *explain, outcome[2600], when[80];
 	size_t n = 0, ns = 0, nz = 0, nd = 0;
 	FILE *m, *ms, *mz, *md;
 	char err[512];
@@ -382,6 +414,7 @@ static void rerun_child(const struct bf_rep_finding *rf, int fd)
 	fclose(ms);
 	fclose(mz);
 	fclose(md);
+	explain = explain_op(rf, &p, idx);
 	if (!(m = open_memstream(&out, &n)))
 		_exit(3);
 	put_field(m, outcome);
@@ -390,6 +423,7 @@ static void rerun_child(const struct bf_rep_finding *rf, int fd)
 	put_field(m, svg);
 	put_field(m, zones);
 	put_field(m, when);
+	put_field(m, explain);
 	fclose(m);
 	for (size_t off = 0; off < n;) {
 		ssize_t k = write(fd, out + off, n - off);
@@ -420,12 +454,14 @@ void bf_rep_rerun_free(struct bf_rep_rerun *rr)
 	free(rr->svg);
 	free(rr->zones);
 	free(rr->when);
+	free(rr->explain);
 	memset(rr, 0, sizeof(*rr));
 }
 
 void bf_rep_rerun(const struct bf_rep_finding *rf, long finding_id, struct bf_rep_rerun *rr, FILE *log)
 {
-	char *buf = NULL, **fields[6] = { &rr->outcome, &rr->fail_op, &rr->diff, &rr->svg, &rr->zones, &rr->when };
+	char *buf = NULL, **fields[7] = { &rr->outcome, &rr->fail_op, &rr->diff, &rr->svg, &rr->zones, &rr->when,
+					  &rr->explain };
 	size_t len = 0, cap = 0;
 	int fds[2], status = 0, ok = 0;
 	pid_t pid;
@@ -460,7 +496,7 @@ void bf_rep_rerun(const struct bf_rep_finding *rf, long finding_id, struct bf_re
 			const char *p = buf, *end = buf + len;
 
 			ok = 1;
-			for (int i = 0; i < 6; i++)
+			for (int i = 0; i < 7; i++)
 				if (!p || !(*fields[i] = get_field(&p, end)))
 					ok = 0;
 		}
@@ -482,6 +518,7 @@ void bf_rep_rerun(const struct bf_rep_finding *rf, long finding_id, struct bf_re
 		rr->svg = strdup("");
 		rr->zones = strdup("");
 		rr->when = strdup("");
+		rr->explain = strdup("");
 	}
 	free(buf);
 }
