@@ -33,7 +33,8 @@
 	X(BF_CH_COUNTER, "counter")          \
 	X(BF_CH_ZONE, "zone-state")          \
 	X(BF_CH_FREE_LISTS, "free-lists")    \
-	X(BF_CH_PCP_LISTS, "pcp-lists")
+	X(BF_CH_PCP_LISTS, "pcp-lists")      \
+	X(BF_CH_PAGES, "page-state")
 
 enum bf_diff_channel {
 #define X(e, name) e,

@@ -95,6 +95,54 @@ static void ch_result(struct sink *s, const struct bf_exec_step *st)
 	put_text(s, "handle", hkind_names[st->hkind]);
 }
 
+/*
+ * Every struct page of the block the op's handle holds (after an alloc: what
+ * prep_new_page and prep_compound_page left): the fields, with the tail's
+ * compound_head as the head's pfn (the raw word is an address).
+ */
+static void ch_pages(struct sink *s, const struct bf_exec_step *st)
+{
+	struct bf_page_info head;
+
+	if (st->hkind < 2 || st->pfn == NO_PFN || st->order >= MAX_ORDER)
+		return;
+	bf_page_info(st->w, st->pfn, &head);
+	for (unsigned long i = 0; i < 1UL << st->order; i++) {
+		struct bf_page_info pi;
+
+		bf_page_info(st->w, st->pfn + i, &pi);
+		/*
+		 * page[1]'s compound fields and page[2]'s pincount overlay list
+		 * pointers (addresses) unless the block is a compound page
+		 */
+		if (!head.head || i == 0 || i > 2) {
+			pi.compound_dtor = pi.compound_order = 0;
+			pi.compound_mapcount = 0;
+			pi.compound_nr = 0;
+			pi.hpage_pinned_refcount = 0;
+		} else if (i == 1) {
+			pi.hpage_pinned_refcount = 0;
+		} else {
+			pi.compound_dtor = pi.compound_order = 0;
+			pi.compound_mapcount = 0;
+			pi.compound_nr = 0;
+		}
+		PUTX(s, pi.flags, "page +%lu flags", i);
+		PUT(s, (unsigned)pi.mapcount, "page +%lu mapcount", i);
+		PUT(s, (unsigned)pi.refcount, "page +%lu refcount", i);
+		PUTX(s, pi.private_, "page +%lu private", i);
+		PUTX(s, pi.index, "page +%lu index", i);
+		PUTX(s, pi.mapping, "page +%lu mapping", i);
+		PUTX(s, pi.memcg, "page +%lu memcg", i);
+		PUTX(s, pi.head_pfn, "page +%lu compound head pfn", i);
+		PUT(s, pi.compound_dtor | (unsigned)pi.compound_order << 8, "page +%lu compound dtor|order<<8", i);
+		PUT(s, (unsigned)pi.compound_mapcount, "page +%lu compound_mapcount", i);
+		PUT(s, pi.compound_nr, "page +%lu compound_nr", i);
+		PUT(s, (unsigned)pi.hpage_pinned_refcount, "page +%lu hpage_pinned_refcount", i);
+		PUT(s, pi.buddy | pi.guard << 1 | pi.head << 2 | pi.tail << 3, "page +%lu buddy|guard|head|tail", i);
+	}
+}
+
 static void ch_warn(struct sink *s, const struct bf_records *rec)
 {
 	for (int i = 0; i < NR_WARN_SITES; i++)
@@ -276,6 +324,9 @@ static void observe(struct side *sd, const struct world *w, const struct bf_exec
 	section(f, BF_CH_RESULT);
 	if (st)
 		ch_result(&s[BF_CH_RESULT], st);
+	section(f, BF_CH_PAGES);
+	if (st)
+		ch_pages(&s[BF_CH_PAGES], st);
 	section(f, BF_CH_POOL);
 	if (st) {
 		PUT(&s[BF_CH_POOL], st->pool_n, "pool blocks");
