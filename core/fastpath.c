@@ -149,8 +149,10 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 
 		testcase(zone_world(z), WMARK_FAST_NEGATIVE, fast_free < 0);  /* passes: compared as unsigned long */
 		/*
-		 * Upstream fix f27ce0e14088 (off in 5.10.0): a reserve larger than
-		 * the free count leaves nothing usable instead of going negative.
+		 * Upstream fix 9282012fc0aa (v5.19; off in 5.10.0) of the
+		 * unsigned comparison f27ce0e14088 (v5.9) introduced: a reserve
+		 * larger than the free count leaves nothing usable instead of
+		 * going negative.
 		 */
 		if (z->zone_pgdat->world->fixes & BF_FIX(BF_FIX_WMARK_FAST_NEGATIVE))
 			fast_free = free_pages - (reserved < free_pages ? reserved : free_pages);

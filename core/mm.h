@@ -56,14 +56,15 @@ struct bf_topology {
  * Fixes made upstream after v5.10.0 to places where 5.10.0 breaks its own
  * contract (docs/known-upstream.md).  Off by default: the model is 5.10.0 as
  * released; a topology line `fix NAME` turns one on.
- * X(enum, name, upstream commit)
+ * X(enum, name, fixing upstream commit, the upstream commit that introduced it)
  */
 #define BF_FIX_TABLE(X)                                                            \
 	X(BF_FIX_WMARK_FAST_NEGATIVE, "watermark-fast-negative",                 \
-	  "f27ce0e14088 page_alloc: consider highatomic reserve in watermark fast (v5.19)")
+	  "9282012fc0aa mm/page_alloc: fix invalid watermark check on a negative value (v5.19)", \
+	  "f27ce0e14088 page_alloc: consider highatomic reserve in watermark fast (v5.9)")
 
 enum bf_fix {
-#define X(e, name, commit) e,
+#define X(e, name, commit, introduced) e,
 	BF_FIX_TABLE(X)
 #undef X
 	BF_NR_FIXES
@@ -71,6 +72,7 @@ enum bf_fix {
 #define BF_FIX(f) (1u << (f))
 extern const char *const bf_fix_names[BF_NR_FIXES];
 extern const char *const bf_fix_commits[BF_NR_FIXES];
+extern const char *const bf_fix_introduced[BF_NR_FIXES];   /* the commit that introduced the bug */
 
 /* Fill a topology with the defaults: one node, 2 CPUs, DMA 8 + DMA32 16 + Normal 32 pageblocks. */
 void bf_topology_default(struct bf_topology *t);

@@ -47,13 +47,19 @@ const char *const bf_event_names[NR_EVENT_KINDS] = {
 };
 
 const char *const bf_fix_names[BF_NR_FIXES] = {
-#define X(e, name, commit) name,
+#define X(e, name, commit, introduced) name,
 	BF_FIX_TABLE(X)
 #undef X
 };
 
 const char *const bf_fix_commits[BF_NR_FIXES] = {
-#define X(e, name, commit) commit,
+#define X(e, name, commit, introduced) commit,
+	BF_FIX_TABLE(X)
+#undef X
+};
+
+const char *const bf_fix_introduced[BF_NR_FIXES] = {
+#define X(e, name, commit, introduced) introduced,
 	BF_FIX_TABLE(X)
 #undef X
 };

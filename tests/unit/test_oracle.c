@@ -507,7 +507,7 @@ TEST(watermark_breach_when_fast_check_passes_negative_free)
 	return 0;
 }
 
-/* A test that runs the same program with upstream fix f27ce0e14088.  Expect no divergence. */
+/* A test that runs the same program with upstream fix 9282012fc0aa.  Expect no divergence. */
 TEST(no_watermark_breach_with_upstream_fix)
 {
 	struct bf_exec_result r;

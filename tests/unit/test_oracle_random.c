@@ -8,7 +8,7 @@
  * PF_MEMALLOC and the other task flags, interrupts, sysctls, drains, vmstat
  * work), the oracle after every op.
  *
- * With upstream fix f27ce0e14088 on: zero divergences.  Without it, the only
+ * With upstream fix 9282012fc0aa on: zero divergences.  Without it, the only
  * divergence allowed is watermark-breach from 5.10.0's negative-free
  * shortcut (docs/known-upstream.md); each one restarts the run on a fresh
  * world (the oracle's state is stale after a divergence).
