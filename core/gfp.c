@@ -60,7 +60,9 @@ int gfp_parse(const char *s, gfp_t *out, int *bad_at)
 			*bad_at = (int)(p - s);
 			return -1;
 		}
-		if (n > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		if (n == 1 && p[0] == '0') {
+			found = 1;      /* the empty mask, as gfp_format prints it */
+		} else if (n > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 			char buf[32], *e;
 			unsigned long v;
 
@@ -121,6 +123,8 @@ void gfp_format(gfp_t gfp, char *buf, unsigned long len)
 					 used ? "|" : "", gfp_names[i].name);
 		left &= ~v;
 	}
-	if (left || !gfp)
+	if (!gfp)
+		snprintf(buf, len, "0");   /* 5.10 has no name for the empty mask */
+	else if (left)
 		snprintf(buf + used, used < len ? len - used : 0, "%s0x%x", used ? "|" : "", left);
 }

@@ -73,7 +73,8 @@ enum {
 };
 
 /*
- * Parse "GFP_KERNEL|__GFP_COMP|0x40" (names or hex, '|'-separated).  Returns 0
+ * Parse "GFP_KERNEL|__GFP_COMP|0x40" (names or hex, '|'-separated; "0" is the
+ * empty mask, as gfp_format prints it).  Returns 0
  * on success; on error, *bad_at is the offset of the offending token.
  */
 int gfp_parse(const char *s, gfp_t *out, int *bad_at);

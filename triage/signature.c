@@ -7,7 +7,11 @@
  *                 matched by the LONGEST pattern it contains, so "asan:other"
  *                 only catches what no specific row names.
  *   norm_table    regex rewrites applied to titles and frames, each with the
- *                 reason the text varies between inputs of one bug.
+ *                 reason the text varies between inputs of one bug.  Before
+ *                 them, a gfp mask ("gfp 0x820", "gfp=GFP_KERNEL|0x40") is
+ *                 named by its flags (core gfp_format, as programs print it)
+ *                 and set aside, so that no rule reads its hex as an address
+ *                 or its digits as a count: the mask is the request, not noise.
  *
  * The first recognised report line in the output decides (a sanitizer report
  * ends the process, so anything after it is epilogue); libFuzzer's own
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/gfp.h"
 #include "triage/signature.h"
 
 /* X(kind, pattern) -- sorted by kind, then pattern. */
@@ -143,16 +148,82 @@ static void sub_one(const regex_t *re, const char *rep, const char *in, char *ou
 #undef PUT
 }
 
+#define GFP_HOLD "\001GFPMASK\002"   /* a set-aside mask: no rule matches it */
+#define MAX_HELD 8
+
+/*
+ * The gfp masks of s ("gfp" then ' ', '=' or ':' then names/hex joined by '|')
+ * rewritten in place as GFP_HOLD, their gfp_format names saved in held[] in
+ * order; a token gfp_parse refuses is left alone.  Returns how many.
+ */
+static int hold_gfp_masks(char *s, size_t cap, char held[MAX_HELD][256])
+{
+	int n = 0;
+
+	for (char *p = s; n < MAX_HELD && (p = strstr(p, "gfp")) != NULL;) {
+		char *v = p + 3, tok[256];
+		size_t len;
+		gfp_t g;
+		int bad;
+
+		if ((p > s && (p[-1] == '_' || (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= 'a' && p[-1] <= 'z'))) ||
+		    (*v != ' ' && *v != '=' && *v != ':')) {
+			p = v;
+			continue;
+		}
+		while (*v == ' ' || *v == '=' || *v == ':')
+			v++;
+		len = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_|");
+		if (!len || len >= sizeof(tok)) {
+			p = v;
+			continue;
+		}
+		memcpy(tok, v, len);
+		tok[len] = 0;
+		if (gfp_parse(tok, &g, &bad) || strlen(s) - len + strlen(GFP_HOLD) >= cap) {
+			p = v + len;
+			continue;
+		}
+		gfp_format(g, held[n++], sizeof(held[0]));
+		memmove(v + strlen(GFP_HOLD), v + len, strlen(v + len) + 1);
+		memcpy(v, GFP_HOLD, strlen(GFP_HOLD));
+		p = v + strlen(GFP_HOLD);
+	}
+	return n;
+}
+
+/* Put the held masks back, in order, writing to out. */
+static void restore_gfp_masks(const char *in, char *out, size_t outlen, char held[MAX_HELD][256], int n)
+{
+	size_t o = 0;
+	int i = 0;
+
+	for (const char *p = in; *p && o + 1 < outlen;) {
+		if (i < n && !strncmp(p, GFP_HOLD, strlen(GFP_HOLD))) {
+			o += (size_t)snprintf(out + o, outlen - o, "%s", held[i++]);
+			if (o >= outlen)
+				o = outlen - 1;
+			p += strlen(GFP_HOLD);
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = 0;
+}
+
 void bf_normalise(const char *in, char *out, size_t outlen)
 {
-	char *a = strdup(in), *b = malloc(outlen > 4096 ? outlen : 4096);
 	size_t blen = outlen > 4096 ? outlen : 4096;
+	char *a = malloc(blen), *b = malloc(blen), held[MAX_HELD][256];
+	int nheld;
 
 	if (!a || !b) {
 		snprintf(out, outlen, "%s", in);
 		free(a), free(b);
 		return;
 	}
+	snprintf(a, blen, "%s", in);
+	nheld = hold_gfp_masks(a, blen, held);
 	for (int i = 0; i < NR_NORM; i++) {
 		regex_t re;
 
@@ -165,7 +236,10 @@ void bf_normalise(const char *in, char *out, size_t outlen)
 		if (!a)
 			break;
 	}
-	snprintf(out, outlen, "%s", a ? a : in);
+	if (a)
+		restore_gfp_masks(a, out, outlen, held, nheld);
+	else
+		snprintf(out, outlen, "%s", in);
 	free(a), free(b);
 }
 

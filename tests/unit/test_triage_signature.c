@@ -5,8 +5,10 @@
  * frames in core/buddy.c under harness and libc frames, a UBSan runtime
  * error, a divergence report, an invariant, a timeout, a plain SEGV.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "test.h"
+#include "fuzz/prog.h"
 #include "triage/signature.h"
 
 static const char asan_report[] =
@@ -224,7 +226,59 @@ TEST(normalise_keeps_identifier_digits)
 	return 0;
 }
 
-RUN_TESTS(T(asan_report_keeps_core_frames_only), T(asan_reports_differing_in_addresses_and_lines_share_a_signature),
+TEST(hex_gfp_in_a_title_is_named_not_an_address)
+{
+	/*
+	 * A test that a gfp mask written in hex -- 0x20 (__GFP_HIGH alone: no
+	 * composite name), 0x820 (GFP_NOWAIT|__GFP_HIGH), 0 -- is named by its
+	 * flags in the title, as the printer names it, and never read as an
+	 * address or a count; a real address next to it still is.
+	 * Expect the flag names, no ADDR for the mask, ADDR for the pointer.
+	 */
+	struct bf_class c;
+	char out[256];
+
+	bf_classify("DIVERGENCE: watermark-breach in alloc (order 0 gfp 0x20 from DMA32/0: free 1023 - unusable 1024"
+		    " <= lowest min 2048 + lowmem_reserve[2] 0)\nop: 3 (line 9)\n", 1, 0, 0, &c);
+	ASSERT_TRUE(strstr(c.title, "gfp __GFP_HIGH from DMA32/N") != NULL);
+	ASSERT_TRUE(strstr(c.title, "ADDR") == NULL);
+	bf_normalise("order 3 gfp=0x820 at 0x7ffd1234 gfp:GFP_KERNEL|0x40000 gfp 0x0", out, sizeof(out));
+	ASSERT_STREQ(out, "order N gfp=GFP_NOWAIT|__GFP_HIGH at ADDR gfp:GFP_KERNEL|__GFP_COMP gfp 0");
+	/* a mask with bits 5.10 has no name for keeps them, in hex, not as ADDR */
+	bf_normalise("gfp 0x800020", out, sizeof(out));
+	ASSERT_STREQ(out, "gfp __GFP_HIGH|0x800000");
+	/* not a gfp mask: "gfp_mask" stays a word, what follows is normalised as before */
+	bf_normalise("gfp_mask 0x10", out, sizeof(out));
+	ASSERT_STREQ(out, "gfp_mask ADDR");
+	return 0;
+}
+
+TEST(empty_gfp_prints_as_0_and_parses_back)
+{
+	/*
+	 * A test that an empty mask (what the minimizer's gfp stripping leaves)
+	 * prints as gfp=0 -- 5.10 has no name for it -- and that the parser reads
+	 * what the printer wrote, and 0x0 too.  Expect the same program back.
+	 */
+	struct bf_prog p, q;
+	char err[256], *text, *again;
+
+	ASSERT_EQ(bf_prog_parse(&p, "t", "node 0 cpus=0\nzone 0 Normal 8\nalloc h1 order=0 gfp=0x0\n"
+					 "alloc h2 order=1 gfp=0x20\n", err, sizeof(err)), 0);
+	text = bf_prog_to_text(&p);
+	ASSERT_TRUE(text && strstr(text, "alloc h1 order=0 gfp=0\n") && strstr(text, "gfp=__GFP_HIGH"));
+	ASSERT_TRUE(!strstr(text, "0x0"));
+	ASSERT_EQ(bf_prog_parse(&q, "t2", text, err, sizeof(err)), 0);
+	again = bf_prog_to_text(&q);
+	ASSERT_STREQ(again, text);
+	ASSERT_EQ(q.ops[q.nr_ops - 2].gfp, 0u);
+	free(text), free(again);
+	bf_prog_free(&p), bf_prog_free(&q);
+	return 0;
+}
+
+RUN_TESTS(T(hex_gfp_in_a_title_is_named_not_an_address), T(empty_gfp_prints_as_0_and_parses_back),
+	  T(asan_report_keeps_core_frames_only), T(asan_reports_differing_in_addresses_and_lines_share_a_signature),
 	  T(different_core_frames_give_different_signatures), T(ubsan_runtime_error_is_classified_with_its_file),
 	  T(divergences_differing_in_pfns_counts_op_indices_share_a_signature), T(different_divergence_kinds_or_ops_differ),
 	  T(accounting_kind_keeps_counter_name_loses_index), T(invariant_fuzz_target_and_replay_forms),
