@@ -8,7 +8,12 @@
  *              statistics, and the report printed before each
  *              "Test unit written to <artifact>" line)
  *   AFL++      crashes/id:* and hangs/id:* (README.txt skipped); the
- *              fuzzer_stats beside those dirs (run statistics)
+ *              fuzzer_stats beside those dirs (run statistics) and the
+ *              plot_data there (the run's time series)
+ * Time series (table samples): each status line of a libFuzzer log and each
+ * line of plot_data is a point of its run; re-reading a source replaces its
+ * run's points (so ingesting again is idempotent).  bf_sample() adds one
+ * point of the campaign's own ticks (`bf-triage sample`).
  *
  * Two phases, so the write lock is held only briefly:
  *   1. without a transaction: hash each artifact (sha1 of its bytes); skip
@@ -56,13 +61,31 @@ struct artifact {
 	const char *upstream_fix; /* a BF_FIX name that makes the divergence go away, or NULL */
 };
 
+struct sample {
+	long t, execs, corpus, coverage;   /* t: unix seconds; -1: not known */
+	double eps;                        /* < 0: not known */
+};
+
 struct run {
 	char source[PATH_MAX];
 	char engine[16], variant[64], target[32];
 	long started, execs, corpus, coverage;
 	double duration, eps;
 	int has_duration, has_eps;
+	int started_estimated;    /* from the file's mtime: a stored start wins */
+	struct sample *s;         /* its time series, times relative to started (rel = 1) or absolute */
+	int ns, rel;
 };
+
+static void add_sample(struct run *r, struct sample sm)
+{
+	struct sample *ns = realloc(r->s, (size_t)(r->ns + 1) * sizeof(*ns));
+
+	if (!ns)
+		return;
+	r->s = ns;
+	r->s[r->ns++] = sm;
+}
 
 struct scan {
 	struct artifact *a;
@@ -179,11 +202,34 @@ static void parse_libfuzzer_log(struct scan *sc, const char *path, const struct 
 		free(text);
 		return;
 	}
+	long header_start = -1, elapsed = 0;
+
+	r->rel = 1;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *p;
 		unsigned long u;
 		double d;
+		long l;
 
+		if (sscanf(line, "# started: %ld", &l) == 1 && header_start < 0) {
+			header_start = l;  /* written by the campaign when it starts the process */
+		} else if (line[0] == '#' && line[1] >= '0' && line[1] <= '9' && strstr(line, "cov:")) {
+			struct sample sm = { -1, -1, -1, -1, -1 };
+
+			if (sscanf(line, "#%lu", &u) == 1)
+				r->execs = (long)u, sm.execs = (long)u;
+			if ((p = strstr(line, "cov: ")) && sscanf(p, "cov: %lu", &u) == 1)
+				sm.coverage = (long)u;
+			if ((p = strstr(line, "corp: ")) && sscanf(p, "corp: %lu", &u) == 1)
+				sm.corpus = (long)u;
+			if ((p = strstr(line, "exec/s: ")) && sscanf(p, "exec/s: %lf", &d) == 1)
+				sm.eps = d;
+			/* libFuzzer's exec/s is runs / seconds since the process started */
+			if (sm.eps > 0 && sm.execs > 0 && (long)(sm.execs / sm.eps) > elapsed)
+				elapsed = (long)(sm.execs / sm.eps);
+			sm.t = elapsed;
+			add_sample(r, sm);
+		}
 		if (line[0] == '#' && strstr(line, "cov:")) {
 			if (sscanf(line, "#%lu", &u) == 1)
 				r->execs = (long)u;
@@ -236,8 +282,13 @@ static void parse_libfuzzer_log(struct scan *sc, const char *path, const struct 
 			rep_start = line;
 		}
 	}
-	if (!stat(path, &sb))
-		r->started = (long)sb.st_mtime - (r->has_duration ? (long)r->duration : 0);
+	if (header_start >= 0)
+		r->started = header_start;
+	else if (!stat(path, &sb))
+		r->started = (long)sb.st_mtime - (r->has_duration ? (long)r->duration : elapsed),
+		r->started_estimated = 1;
+	if (!r->has_duration && r->ns)
+		r->duration = (double)elapsed, r->has_duration = 1;
 	if (!r->has_eps && r->has_duration && r->duration > 0 && r->execs > 0)
 		r->eps = r->execs / r->duration, r->has_eps = 1;
 	free(text);
@@ -293,6 +344,68 @@ static void parse_afl_stats(struct scan *sc, const char *path, const struct bf_t
 		r->duration = (double)(last - r->started), r->has_duration = 1;
 }
 
+/*
+ * plot_data of an AFL++ instance (beside its fuzzer_stats): a header
+ * "# relative_time, cycles_done, ..., execs_per_sec, total_execs, edges_found"
+ * (AFL++ 4) or "# unix_time, ..." (older), then one comma-separated line per
+ * tick.  Its points belong to the instance's fuzzer_stats run.
+ */
+static void parse_afl_plot(struct scan *sc, const char *dir, const char *path, const struct bf_triage_opts *o)
+{
+	enum { C_TIME, C_CORPUS, C_EPS, C_EXECS, C_EDGES, NR_C };
+	static const char *const names[NR_C][2] = {
+		{ "relative_time", "unix_time" }, { "corpus_count", "paths_total" }, { "execs_per_sec", NULL },
+		{ "total_execs", NULL }, { "edges_found", NULL },
+	};
+	int col[NR_C] = { -1, -1, -1, -1, -1 }, rel = 1;
+	char line[4096], stats[PATH_MAX + 16], real[PATH_MAX];
+	FILE *f = fopen(path, "r");
+	struct run *r = NULL;
+
+	if (!f)
+		return;
+	snprintf(stats, sizeof(stats), "%s/fuzzer_stats", realpath(dir, real) ? real : dir);
+	for (int i = 0; i < sc->nr && !r; i++)
+		if (!strcmp(sc->r[i].source, stats))
+			r = &sc->r[i];
+	if (!r && !(r = add_run(sc, stats, "afl", o))) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *tok;
+		double v[NR_C];
+		int have[NR_C] = { 0 }, c = 0;
+
+		if (line[0] == '#') {
+			for (tok = strtok_r(line + 1, ", \n", &save); tok; tok = strtok_r(NULL, ", \n", &save), c++)
+				for (int k = 0; k < NR_C; k++)
+					for (int a = 0; a < 2; a++)
+						if (names[k][a] && !strcmp(tok, names[k][a])) {
+							col[k] = c;
+							if (k == C_TIME)
+								rel = a == 0;
+						}
+			continue;
+		}
+		if (col[C_TIME] < 0)
+			col[C_TIME] = 0, rel = 0;   /* no header: classic AFL's unix_time first */
+		for (tok = strtok_r(line, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save), c++)
+			for (int k = 0; k < NR_C; k++)
+				if (col[k] == c) {
+					v[k] = strtod(tok, NULL);
+					have[k] = 1;
+				}
+		if (!have[C_TIME])
+			continue;
+		add_sample(r, (struct sample){ (long)v[C_TIME], have[C_EXECS] ? (long)v[C_EXECS] : -1,
+					       have[C_CORPUS] ? (long)v[C_CORPUS] : -1,
+					       have[C_EDGES] ? (long)v[C_EDGES] : -1, have[C_EPS] ? v[C_EPS] : -1 });
+	}
+	r->rel = rel;
+	fclose(f);
+}
+
 static int starts(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
@@ -304,6 +417,7 @@ static void walk(struct scan *sc, const char *dir, int depth, const struct bf_tr
 	const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 	int afl = !strcmp(base, "crashes") ? 1 : !strcmp(base, "hangs") ? 2 : 0;
 	int n = scandir(dir, &ents, NULL, alphasort);  /* sorted: same order every time */
+	int plot = 0;
 
 	for (int i = 0; i < n; i++) {
 		const char *e = ents[i]->d_name;
@@ -329,12 +443,20 @@ static void walk(struct scan *sc, const char *dir, int depth, const struct bf_tr
 			parse_libfuzzer_log(sc, path, o);
 		} else if (!strcmp(e, "fuzzer_stats")) {
 			parse_afl_stats(sc, path, o);
+		} else if (!strcmp(e, "plot_data")) {
+			plot = 1;
 		}
 next:
 		free(ents[i]);
 	}
 	if (n >= 0)
 		free(ents);
+	if (plot) {   /* after fuzzer_stats, whose start time it is relative to */
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/plot_data", dir);
+		parse_afl_plot(sc, dir, path, o);
+	}
 }
 
 /* Phase 1 for one artifact: read, hash, known?, validate, replay. */
@@ -473,6 +595,126 @@ static void prepare(struct bf_store *st, struct scan *sc, struct artifact *a, co
 	}
 }
 
+static long lookup_id(struct bf_store *st, const char *sql, const char *key);
+
+static int bind_sample(sqlite3_stmt *s, long run_id, const struct sample *sm)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, sm->t);
+	if (sm->execs >= 0)
+		sqlite3_bind_int64(s, 3, sm->execs);
+	if (sm->eps >= 0)
+		sqlite3_bind_double(s, 4, sm->eps);
+	if (sm->corpus >= 0)
+		sqlite3_bind_int64(s, 5, sm->corpus);
+	if (sm->coverage >= 0)
+		sqlite3_bind_int64(s, 6, sm->coverage);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+#define SAMPLE_UPSERT "INSERT INTO samples (run_id, t, execs, execs_per_s, corpus_size, coverage)" \
+		      " VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(run_id, t) DO UPDATE SET execs=?3," \
+		      " execs_per_s=?4, corpus_size=?5, coverage=?6"
+
+/* The run's points, replacing what an earlier read of the same source stored. */
+static int sql_samples(struct bf_store *st, const struct run *r)
+{
+	sqlite3 *db = bf_store_db(st);
+	sqlite3_stmt *s;
+	long rid = 0, start = r->started;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, started_at FROM runs WHERE source = ?", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, r->source, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		rid = (long)sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			start = (long)sqlite3_column_int64(s, 1);   /* the stored start: stable across re-reads */
+	}
+	sqlite3_finalize(s);
+	if (!rid || (r->rel && start < 0))
+		return rid ? 0 : -1;
+	if (sqlite3_prepare_v2(db, "DELETE FROM samples WHERE run_id = ?", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, rid);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(s);
+	if (rc || sqlite3_prepare_v2(db, SAMPLE_UPSERT, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 0; i < r->ns && !rc; i++) {
+		struct sample sm = r->s[i];
+
+		if (r->rel)
+			sm.t += start;
+		rc = bind_sample(s, rid, &sm);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int bf_sample(struct bf_store *st, const char *engine, const char *source, const char *variant,
+	      const char *target, long t, long execs, double eps, long corpus, long coverage)
+{
+	char src[300];
+	struct sample sm = { t, execs, corpus, coverage, eps };
+	sqlite3_stmt *s;
+	long rid = 0;
+	int rc = -1, own = sqlite3_get_autocommit(bf_store_db(st));
+
+	snprintf(src, sizeof(src), "%s", source && *source ? source : "");
+	if (!*src)
+		snprintf(src, sizeof(src), "campaign:%s", engine);
+	if (own && bf_store_begin(st))
+		return -1;
+	/* the run: created by its first sample, its totals those of its newest sample */
+	if (sqlite3_prepare_v2(bf_store_db(st),
+			       "INSERT INTO runs (source, engine, variant, target, started_at, duration_s, execs,"
+			       " execs_per_s, corpus_size, coverage, ingested_at) VALUES (?1,?2,?3,?4,?5,0,?6,?7,?8,?9,?5)"
+			       " ON CONFLICT(source) DO UPDATE SET started_at = min(coalesce(started_at, ?5), ?5),"
+			       " duration_s = max(?5, ingested_at) - min(coalesce(started_at, ?5), ?5),"
+			       " execs = CASE WHEN ?5 >= ingested_at THEN coalesce(?6, execs) ELSE execs END,"
+			       " execs_per_s = CASE WHEN ?5 >= ingested_at THEN coalesce(?7, execs_per_s) ELSE execs_per_s END,"
+			       " corpus_size = CASE WHEN ?5 >= ingested_at THEN coalesce(?8, corpus_size) ELSE corpus_size END,"
+			       " coverage = CASE WHEN ?5 >= ingested_at THEN coalesce(?9, coverage) ELSE coverage END,"
+			       " ingested_at = max(ingested_at, ?5)", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, src, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, engine, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, variant && *variant ? variant : engine, -1, SQLITE_STATIC);
+	if (target && *target)
+		sqlite3_bind_text(s, 4, target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, t);
+	if (execs >= 0)
+		sqlite3_bind_int64(s, 6, execs);
+	if (eps >= 0)
+		sqlite3_bind_double(s, 7, eps);
+	if (corpus >= 0)
+		sqlite3_bind_int64(s, 8, corpus);
+	if (coverage >= 0)
+		sqlite3_bind_int64(s, 9, coverage);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(s);
+	if (rc)
+		goto out;
+	rid = lookup_id(st, "SELECT id FROM runs WHERE source = ?", src);
+	rc = -1;
+	if (!rid || sqlite3_prepare_v2(bf_store_db(st), SAMPLE_UPSERT, -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	rc = bind_sample(s, rid, &sm);
+	sqlite3_finalize(s);
+out:
+	if (own) {
+		if (!rc && bf_store_commit(st))
+			rc = -1;
+		if (rc)
+			bf_store_rollback(st);
+	}
+	return rc;
+}
+
 static int sql_run(struct bf_store *st, const struct run *r, long now)
 {
 	sqlite3_stmt *s;
@@ -481,9 +723,11 @@ static int sql_run(struct bf_store *st, const struct run *r, long now)
 	if (sqlite3_prepare_v2(bf_store_db(st),
 			       "INSERT INTO runs (source, engine, variant, target, started_at, duration_s, execs,"
 			       " execs_per_s, corpus_size, coverage, ingested_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
-			       " ON CONFLICT(source) DO UPDATE SET engine=?2, variant=?3, target=?4, started_at=?5,"
+			       " ON CONFLICT(source) DO UPDATE SET engine=?2, variant=?3, target=?4,"
+			       " started_at=CASE WHEN ?12 AND started_at IS NOT NULL THEN started_at ELSE ?5 END,"
 			       " duration_s=?6, execs=?7, execs_per_s=?8, corpus_size=?9, coverage=?10, ingested_at=?11"
-			       " WHERE engine IS NOT ?2 OR variant IS NOT ?3 OR target IS NOT ?4 OR started_at IS NOT ?5"
+			       " WHERE engine IS NOT ?2 OR variant IS NOT ?3 OR target IS NOT ?4"
+			       " OR (started_at IS NOT ?5 AND NOT (?12 AND started_at IS NOT NULL))"
 			       " OR duration_s IS NOT ?6 OR execs IS NOT ?7 OR execs_per_s IS NOT ?8"
 			       " OR corpus_size IS NOT ?9 OR coverage IS NOT ?10", -1, &s, NULL) != SQLITE_OK)
 		return -1;
@@ -502,9 +746,12 @@ static int sql_run(struct bf_store *st, const struct run *r, long now)
 	OPT_LONG(10, r->coverage);
 #undef OPT_LONG
 	sqlite3_bind_int64(s, 11, now);
+	sqlite3_bind_int(s, 12, r->started_estimated);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	return r->ns ? sql_samples(st, r) : 0;
 }
 
 static long lookup_id(struct bf_store *st, const char *sql, const char *key)
@@ -626,6 +873,8 @@ static void scan_free(struct scan *sc)
 	}
 	for (int i = 0; i < sc->nl; i++)
 		free(sc->lognames[i]), free(sc->logreports[i]);
+	for (int i = 0; i < sc->nr; i++)
+		free(sc->r[i].s);
 	free(sc->a), free(sc->r), free(sc->lognames), free(sc->logreports), free(sc->logruns);
 }
 

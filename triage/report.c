@@ -29,11 +29,38 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "core/mm.h"
 #include "oracle/oracle.h"
 #include "triage/report.h"
 #include "triage/report_int.h"
 
 #define MAX_INPUTS_SHOWN 50
+
+#ifndef BF_KNOWN_UPSTREAM_MD
+#define BF_KNOWN_UPSTREAM_MD "docs/known-upstream.md"
+#endif
+__asm__(".pushsection .rodata\n"
+	".global bf_known_upstream_md\n"
+	"bf_known_upstream_md:\n"
+	".incbin \"" BF_KNOWN_UPSTREAM_MD "\"\n"
+	".byte 0\n"
+	".popsection\n");
+extern const char bf_known_upstream_md[];
+
+const char *bf_rep_status(const char *status, const char *known)
+{
+	if (known && *known && status && (!strcmp(status, "open") || !strcmp(status, "flaky")))
+		return "known-upstream";
+	return status ? status : "";
+}
+
+int bf_rep_fix_index(const char *known)
+{
+	for (int i = 0; known && i < BF_NR_FIXES; i++)
+		if (!strcmp(bf_fix_names[i], known))
+			return i;
+	return -1;
+}
 
 /* Kinds that are not divergences: what they mean, by prefix (first match wins). */
 static const struct { const char *prefix, *meaning; } kind_meanings[] = {
@@ -278,6 +305,7 @@ static void finding_free(struct bf_rep_finding *rf)
 	free(rf->report_op);
 	free(rf->report_diff);
 	free(rf->report_sides);
+	free(rf->known);
 	bf_rep_rerun_free(&rf->rr);
 	memset(rf, 0, sizeof(*rf));
 }
@@ -373,6 +401,19 @@ static int write_finding(struct bf_store *st, long id, const char *outdir, struc
 	rf.report_op = report_line(rf.f.report, "op: ");
 	rf.report_diff = report_section(rf.f.report, "oracle vs world");
 	rf.report_sides = report_section(rf.f.report, "two sides");
+	{
+		sqlite3_stmt *s;
+
+		if (sqlite3_prepare_v2(bf_store_db(st), "SELECT known_upstream FROM findings WHERE id = ?", -1, &s,
+				       NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(s, 1, id);
+			if (sqlite3_step(s) == SQLITE_ROW)
+				rf.known = col(s, 0);
+			sqlite3_finalize(s);
+		}
+		if (!rf.known)
+			rf.known = strdup("");
+	}
 	if (load_lists(bf_store_db(st), &rf) || load_program(st, &rf)) {
 		fprintf(log, "report: finding %ld: %s\n", id, sqlite3_errmsg(bf_store_db(st)));
 		finding_free(&rf);
@@ -396,7 +437,8 @@ static int write_finding(struct bf_store *st, long id, const char *outdir, struc
 	row->dup_of = rf.f.dup_of;
 	row->k = rf.k_sum;
 	row->n = rf.n_sum;
-	row->status = strdup(rf.f.status);
+	row->status = strdup(bf_rep_status(rf.f.status, rf.known));
+	row->known = strdup(rf.known);
 	row->kind = strdup(rf.f.kind);
 	row->op = strdup(rf.f.op);
 	row->title = strdup(rf.f.title);
@@ -405,8 +447,26 @@ static int write_finding(struct bf_store *st, long id, const char *outdir, struc
 	return rc;
 }
 
+static int row_order(const void *a, const void *b)
+{
+	const struct bf_rep_row *x = a, *y = b;
+	int kx = !strcmp(x->status, "known-upstream"), ky = !strcmp(y->status, "known-upstream");
+
+	return kx != ky ? kx - ky : (x->id > y->id) - (x->id < y->id);
+}
+
 int bf_report_write(struct bf_store *st, const char *outdir, FILE *log)
 {
+	struct bf_report_opts o = { .outdir = outdir };
+
+	return bf_report_write_opts(st, &o, log);
+}
+
+int bf_report_write_opts(struct bf_store *st, const struct bf_report_opts *o, FILE *log)
+{
+	const char *outdir = o->outdir;
+	struct bf_rep_cov *cov = NULL;
+	char *samples_md = NULL;
 	struct bf_rep_chart charts[BF_REP_NR_CHARTS];
 	struct bf_rep_row *rows = NULL;
 	int nrows = 0, rc = 0;
@@ -441,6 +501,12 @@ int bf_report_write(struct bf_store *st, const char *outdir, FILE *log)
 			nrows++;
 	}
 	sqlite3_finalize(s);
+	/* new findings first, then the known-upstream ones (5.10.0's own bugs), each by id */
+	qsort(rows, (size_t)nrows, sizeof(*rows), row_order);
+	if ((o->coverage_json || o->reach || o->coverage_html) &&
+	    bf_rep_cov_load(o->coverage_json, o->reach, o->coverage_html, &cov, log))
+		rc = -1;
+	samples_md = bf_rep_samples_md(bf_store_db(st));
 
 	if (bf_rep_charts(bf_store_db(st), charts))
 		rc = -1;
@@ -453,14 +519,22 @@ int bf_report_write(struct bf_store *st, const char *outdir, FILE *log)
 	}
 	if (write_text(outdir, "style.css", bf_rep_css, log))
 		rc = -1;
+	if (write_text(outdir, "known-upstream.md", bf_known_upstream_md, log))
+		rc = -1;
+	if ((f = open_out(outdir, BF_REP_KNOWN_PAGE, path, sizeof(path), log))) {
+		bf_rep_html_doc(f, "Places where 5.10.0 breaks its own contract", bf_known_upstream_md);
+		rc |= close_out(f, path, 0, log);
+	} else {
+		rc = -1;
+	}
 	if ((f = open_out(outdir, "index.md", path, sizeof(path), log))) {
-		bf_rep_md_index(f, rows, nrows, charts);
+		bf_rep_md_index(f, rows, nrows, charts, samples_md ? samples_md : "", cov);
 		rc |= close_out(f, path, 0, log);
 	} else {
 		rc = -1;
 	}
 	if ((f = open_out(outdir, "index.html", path, sizeof(path), log))) {
-		bf_rep_html_index(f, rows, nrows, charts);
+		bf_rep_html_index(f, rows, nrows, charts, cov);
 		rc |= close_out(f, path, 0, log);
 	} else {
 		rc = -1;
@@ -471,10 +545,13 @@ int bf_report_write(struct bf_store *st, const char *outdir, FILE *log)
 		free(rows[i].op);
 		free(rows[i].title);
 		free(rows[i].variants);
+		free(rows[i].known);
 	}
 	free(rows);
 	for (int i = 0; i < BF_REP_NR_CHARTS; i++)
 		free(charts[i].svg);
+	free(samples_md);
+	bf_rep_cov_free(cov);
 	if (!rc)
 		fprintf(log, "report: %d finding%s written to %s/index.html\n", nrows, nrows == 1 ? "" : "s", outdir);
 	return rc ? -1 : 0;

@@ -8,6 +8,7 @@
  * of the report itself (style.css, index.html, finding-<id>.html).
  */
 #include <string.h>
+#include "core/mm.h"
 #include "triage/report_int.h"
 
 const char bf_rep_css[] =
@@ -22,6 +23,11 @@ const char bf_rep_css[] =
 	"pre{background:#f7fafc;border:1px solid #e2e8f0;padding:8px;overflow-x:auto;font-size:13px}\n"
 	".status{font-weight:bold}.status.open{color:#c53030}.status.flaky{color:#b7791f}\n"
 	".status.fixed,.status.verified{color:#2f855a}.status.dup,.status.invalid{color:#718096}\n"
+	".badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:bold}\n"
+	".badge.known-upstream{background:#e9d8fd;color:#553c9a;border:1px solid #b794f4}\n"
+	"tr.known-upstream td{background:#faf5ff}\n"
+	".cov-never{color:#c53030;font-weight:bold}.cov-reached{color:#2f855a}\n"
+	"table.cov td.bar{min-width:80px}.bar span{display:inline-block;height:8px;background:#38a169}\n"
 	".kind{font-family:monospace}\n"
 	"dl.facts{display:grid;grid-template-columns:max-content auto;gap:2px 16px}\n"
 	"dl.facts dt{font-weight:bold}dl.facts dd{margin:0}\n"
@@ -145,11 +151,31 @@ int bf_rep_html_finding(FILE *f, const struct bf_rep_finding *rf)
 		pre(f, "title", rf->f.title);
 
 	fputs("<dl class=\"facts\">\n<dt>status</dt><dd class=\"status ", f);
-	bf_rep_html_escape(f, rf->f.status);
+	bf_rep_html_escape(f, bf_rep_status(rf->f.status, rf->known));
 	fputs("\">", f);
-	bf_rep_html_escape(f, rf->f.status);
+	if (!strcmp(bf_rep_status(rf->f.status, rf->known), "known-upstream"))
+		fputs("<span class=\"badge known-upstream\">known-upstream</span>", f);
+	else
+		bf_rep_html_escape(f, rf->f.status);
 	if (rf->f.dup_of)
 		fprintf(f, " of <a href=\"finding-%ld.html\">finding %ld</a>", rf->f.dup_of, rf->f.dup_of);
+	if (*rf->known) {
+		int fx = bf_rep_fix_index(rf->known);
+
+		fputs("</dd>\n<dt>known upstream</dt><dd class=\"known-upstream\">5.10.0&#39;s own bug, gone with the "
+		      "upstream fix <code>", f);
+		bf_rep_html_escape(f, rf->known);
+		fputs("</code> (<a href=\"" BF_REP_KNOWN_PAGE "#", f);
+		bf_rep_html_escape(f, rf->known);
+		fputs("\">docs/known-upstream.md</a>)", f);
+		if (fx >= 0) {
+			fputs("</dd>\n<dt>fixed upstream by</dt><dd><code>", f);
+			bf_rep_html_escape(f, bf_fix_commits[fx]);
+			fputs("</code></dd>\n<dt>introduced upstream by</dt><dd><code>", f);
+			bf_rep_html_escape(f, bf_fix_introduced[fx]);
+			fputs("</code>", f);
+		}
+	}
 	fputs("</dd>\n<dt>kind</dt><dd><span class=\"kind\">", f);
 	bf_rep_html_escape(f, rf->f.kind);
 	fputs("</span>", f);
@@ -303,7 +329,8 @@ int bf_rep_html_finding(FILE *f, const struct bf_rep_finding *rf)
 	return ferror(f) ? -1 : 0;
 }
 
-void bf_rep_html_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch)
+void bf_rep_html_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch,
+		       const struct bf_rep_cov *cov)
 {
 	char t1[40], line[512];
 
@@ -315,11 +342,22 @@ void bf_rep_html_index(FILE *f, const struct bf_rep_row *rows, int nrows, const 
 	for (int i = 0; i < nrows; i++) {
 		const struct bf_rep_row *r = &rows[i];
 
-		fprintf(f, "<tr class=\"finding\" id=\"f%ld\"><td><a href=\"finding-%ld.html\">%ld</a></td>"
-			   "<td class=\"status ", r->id, r->id, r->id);
+		int ku = !strcmp(r->status, "known-upstream");
+
+		fprintf(f, "<tr class=\"finding%s\" id=\"f%ld\"><td><a href=\"finding-%ld.html\">%ld</a></td>"
+			   "<td class=\"status ", ku ? " known-upstream" : "", r->id, r->id, r->id);
 		bf_rep_html_escape(f, r->status);
 		fputs("\">", f);
-		bf_rep_html_escape(f, r->status);
+		if (ku) {
+			fputs("<span class=\"badge known-upstream\">known-upstream</span> (fix <a href=\""
+			      BF_REP_KNOWN_PAGE "#", f);
+			bf_rep_html_escape(f, r->known);
+			fputs("\">", f);
+			bf_rep_html_escape(f, r->known);
+			fputs("</a>)", f);
+		} else {
+			bf_rep_html_escape(f, r->status);
+		}
 		if (r->dup_of)
 			fprintf(f, " of <a href=\"finding-%ld.html\">%ld</a>", r->dup_of, r->dup_of);
 		fputs("</td><td class=\"kind\">", f);
@@ -338,7 +376,87 @@ void bf_rep_html_index(FILE *f, const struct bf_rep_row *rows, int nrows, const 
 	fprintf(f, "</tbody>\n</table>\n<h2>Campaign</h2>\n<div class=\"charts\">\n");
 	for (int i = 0; i < BF_REP_NR_CHARTS; i++)
 		fprintf(f, "<figure>%s<figcaption>%s</figcaption></figure>\n", ch[i].svg ? ch[i].svg : "", ch[i].title);
-	fprintf(f, "</div>\n</main>\n");
+	fprintf(f, "</div>\n");
+	if (cov)
+		bf_rep_cov_html(f, cov);
+	fprintf(f, "</main>\n");
+	bf_rep_html_tail(f);
+}
+
+/*
+ * A markdown document (docs/known-upstream.md) as a page: "#"/"##" headings
+ * (a "## NAME: ..." heading gets id NAME, so entries can be linked by fix
+ * name), indented blocks as <pre>, "- " items, paragraphs; inline markup is
+ * shown as written (escaped).
+ */
+void bf_rep_html_doc(FILE *f, const char *title, const char *md)
+{
+	int in_pre = 0, in_p = 0, in_ul = 0;
+
+	bf_rep_html_head(f, title);
+	fputs("<main>\n<p><a href=\"index.html\">index</a></p>\n", f);
+	for (const char *p = md; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		int blank = n == 0, pre_line = n >= 4 && !strncmp(p, "    ", 4);
+
+		if (in_pre && !pre_line && !blank) {
+			fputs("</pre>\n", f);
+			in_pre = 0;
+		}
+		if ((blank || pre_line || *p == '#' || !strncmp(p, "- ", 2)) && in_p) {
+			fputs("</p>\n", f);
+			in_p = 0;
+		}
+		if (in_ul && (blank || *p == '#' || pre_line)) {
+			fputs("</ul>\n", f);
+			in_ul = 0;
+		}
+		if (blank) {
+			if (in_pre)
+				fputc('\n', f);
+		} else if (pre_line) {
+			if (!in_pre)
+				fputs("<pre>", f);
+			in_pre = 1;
+			bf_rep_html_escape_n(f, p + 4, n - 4);
+			fputc('\n', f);
+		} else if (*p == '#') {
+			int level = (int)strspn(p, "#");
+			const char *h = p + level + strspn(p + level, " ");
+			size_t idl = strcspn(h, ": \n");
+
+			fprintf(f, "<h%d", level > 6 ? 6 : level);
+			if (level == 2 && h[idl] == ':') {
+				fputs(" id=\"", f);
+				bf_rep_html_escape_n(f, h, idl);
+				fputc('"', f);
+			}
+			fputc('>', f);
+			bf_rep_html_escape_n(f, h, n - (size_t)(h - p));
+			fprintf(f, "</h%d>\n", level > 6 ? 6 : level);
+		} else if (!strncmp(p, "- ", 2)) {
+			if (!in_ul)
+				fputs("<ul>\n", f);
+			in_ul = 1;
+			fputs("<li>", f);
+			bf_rep_html_escape_n(f, p + 2, n - 2);
+			fputs("\n", f);
+		} else {
+			if (!in_p && !in_ul)
+				fputs("<p>", f);
+			in_p = !in_ul;
+			bf_rep_html_escape_n(f, p, n);
+			fputc('\n', f);
+		}
+		p += n + (p[n] == '\n');
+	}
+	if (in_pre)
+		fputs("</pre>\n", f);
+	if (in_p)
+		fputs("</p>\n", f);
+	if (in_ul)
+		fputs("</ul>\n", f);
+	fputs("</main>\n", f);
 	bf_rep_html_tail(f);
 }
 

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include "triage/store.h"
 
+struct bf_rep_cov;   /* report_cov.c */
+
 /* The newest reproduction row of one variant. */
 struct bf_rep_repro {
 	char *variant, *outcome, *purpose;
@@ -73,6 +75,7 @@ struct bf_rep_finding {
 	char *report_diff;        /* its "--- oracle vs world" section, "" if none */
 	char *report_sides;       /* a behaviour difference's "--- two sides" section (bf-diff's traces), "" if none */
 	struct bf_rep_rerun rr;
+	char *known;              /* the upstream fix that makes it go away (findings.known_upstream), "" if none */
 };
 
 /* One row of the index (kept for every finding while the pages are written). */
@@ -80,16 +83,27 @@ struct bf_rep_row {
 	long id, hits, first_seen, last_seen, dup_of;
 	int k, n;
 	char *status, *kind, *op, *title, *variants;
+	char *known;              /* as bf_rep_finding.known */
 };
 
 /* report.c */
 void bf_rep_time(long t, char *buf, size_t n);   /* "2024-05-01 12:00 UTC" or "-" */
+/*
+ * Known upstream: the status shown for a finding -- "known-upstream" for an
+ * open or flaky finding that one of the model's upstream fixes makes go away
+ * (5.10.0's own bug; a verdict such as dup or invalid still shows as such) --
+ * and the fix's BF_FIX_TABLE index (-1 if known is not a fix name).
+ */
+const char *bf_rep_status(const char *status, const char *known);
+int bf_rep_fix_index(const char *known);
+#define BF_REP_KNOWN_PAGE "known-upstream.html"   /* OUTDIR's copy of docs/known-upstream.md */
 const char *bf_rep_first_line(const char *s, char *buf, size_t n);
 
 /* report_md.c */
 int bf_rep_md_finding(FILE *f, const struct bf_rep_finding *rf);
 struct bf_rep_chart;
-void bf_rep_md_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch);
+void bf_rep_md_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch,
+		     const char *samples_md, const struct bf_rep_cov *cov);
 
 /* report_html.c */
 void bf_rep_html_escape(FILE *f, const char *s);
@@ -97,7 +111,9 @@ void bf_rep_html_escape_n(FILE *f, const char *s, size_t n);
 void bf_rep_html_head(FILE *f, const char *title);
 void bf_rep_html_tail(FILE *f);
 int bf_rep_html_finding(FILE *f, const struct bf_rep_finding *rf);
-void bf_rep_html_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch);
+void bf_rep_html_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch,
+		       const struct bf_rep_cov *cov);
+void bf_rep_html_doc(FILE *f, const char *title, const char *md);   /* a markdown document as a page */
 extern const char bf_rep_css[];
 
 /* report_svg.c */
@@ -109,5 +125,14 @@ void bf_rep_rerun_free(struct bf_rep_rerun *rr);
 struct bf_rep_chart { const char *file, *title; char *svg; };
 #define BF_REP_NR_CHARTS 4
 int bf_rep_charts(sqlite3 *db, struct bf_rep_chart charts[BF_REP_NR_CHARTS]);
+/* The samples per engine as a markdown table (index.md), malloc'd ("" if none). */
+char *bf_rep_samples_md(sqlite3 *db);
+
+/* report_cov.c: the section "coverage of the 5.10 allocator" (both formats); 0 ok, -1 a file unreadable. */
+struct bf_rep_cov;
+int bf_rep_cov_load(const char *json, const char *reach, const char *html, struct bf_rep_cov **out, FILE *log);
+void bf_rep_cov_md(FILE *f, const struct bf_rep_cov *c);
+void bf_rep_cov_html(FILE *f, const struct bf_rep_cov *c);
+void bf_rep_cov_free(struct bf_rep_cov *c);
 
 #endif /* BF_TRIAGE_REPORT_INT_H */

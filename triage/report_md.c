@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "core/mm.h"
 #include "triage/report_int.h"
 
 /* Text in a markdown paragraph or table cell: punctuation that means something is backslashed. */
@@ -61,9 +62,22 @@ int bf_rep_md_finding(FILE *f, const struct bf_rep_finding *rf)
 	fprintf(f, "# Finding %ld: ", rf->f.id);
 	md_text(f, bf_rep_first_line(rf->f.title, line, sizeof(line)));
 	fprintf(f, "\n\n[index](index.md)\n\n| | |\n|---|---|\n| status | ");
-	md_text(f, rf->f.status);
+	md_text(f, bf_rep_status(rf->f.status, rf->known));
 	if (rf->f.dup_of)
 		fprintf(f, " of [finding %ld](finding-%ld.md)", rf->f.dup_of, rf->f.dup_of);
+	if (*rf->known) {
+		int fx = bf_rep_fix_index(rf->known);
+
+		fputs(" |\n| known upstream | 5.10.0's own bug, gone with the upstream fix ", f);
+		md_text(f, rf->known);
+		fprintf(f, " ([docs/known-upstream.md](known-upstream.md#%s))", rf->known);
+		if (fx >= 0) {
+			fputs(" |\n| fixed upstream by | ", f);
+			md_text(f, bf_fix_commits[fx]);
+			fputs(" |\n| introduced upstream by | ", f);
+			md_text(f, bf_fix_introduced[fx]);
+		}
+	}
 	fprintf(f, " |\n| kind | ");
 	md_text(f, rf->f.kind);
 	if (*rf->meaning) {
@@ -209,7 +223,8 @@ int bf_rep_md_finding(FILE *f, const struct bf_rep_finding *rf)
 	return ferror(f) ? -1 : 0;
 }
 
-void bf_rep_md_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch)
+void bf_rep_md_index(FILE *f, const struct bf_rep_row *rows, int nrows, const struct bf_rep_chart *ch,
+		     const char *samples_md, const struct bf_rep_cov *cov)
 {
 	char t1[40], line[512];
 
@@ -223,6 +238,11 @@ void bf_rep_md_index(FILE *f, const struct bf_rep_row *rows, int nrows, const st
 		md_text(f, r->status);
 		if (r->dup_of)
 			fprintf(f, " of %ld", r->dup_of);
+		if (!strcmp(r->status, "known-upstream")) {
+			fputs(" (fix ", f);
+			md_text(f, r->known);
+			fputs(")", f);
+		}
 		fputs(" | ", f);
 		md_text(f, r->kind);
 		fputs(" | ", f);
@@ -239,5 +259,8 @@ void bf_rep_md_index(FILE *f, const struct bf_rep_row *rows, int nrows, const st
 	fprintf(f, "\n## Campaign\n\n");
 	for (int i = 0; i < BF_REP_NR_CHARTS; i++)
 		fprintf(f, "![%s](charts/%s)\n\n", ch[i].title, ch[i].file);
+	fputs(samples_md, f);
+	if (cov)
+		bf_rep_cov_md(f, cov);
 }
 

@@ -145,3 +145,24 @@ CREATE TABLE replay_marks (
 -- 5.10.0 itself, not of the model: ingest replays every new divergence with
 -- each fix and records the first that makes it go away.
 ALTER TABLE findings ADD COLUMN known_upstream TEXT;  -- fix name (e.g. 'watermark-fast-negative'), NULL if none
+
+-- migration 3: time series
+-- What each run did over time: a point every status line of a libFuzzer log
+-- ("#N pulse/NEW/REDUCE/... cov: ft: corp: exec/s:"; its time is the log's
+-- start -- a "# started: UNIX" line, else the run's stored start, else the
+-- file's mtime minus the last line's N / exec/s -- plus N / exec/s), every
+-- line of an AFL++ instance's plot_data (start_time + relative_time, or
+-- unix_time), and every `bf-triage sample` call (the campaign's 5-s ticks:
+-- one run per engine, source 'campaign:<engine>', so a resumed campaign on
+-- the same database continues the same series).  Keyed by run and time:
+-- re-ingesting a log replaces its run's points with the same points, a
+-- second sample in the same second replaces the first.
+CREATE TABLE samples (
+  run_id       INTEGER NOT NULL REFERENCES runs(id),
+  t            INTEGER NOT NULL,      -- unix seconds
+  execs        INTEGER,               -- executions done by then (in this run)
+  execs_per_s  REAL,                  -- the engine's exec/s at that time
+  corpus_size  INTEGER,               -- corpus entries
+  coverage     INTEGER,               -- libFuzzer 'cov:' / AFL++ edges_found / the campaign's cov=
+  PRIMARY KEY (run_id, t)
+);

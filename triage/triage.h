@@ -55,6 +55,17 @@ void bf_replay_all_free(struct bf_replay_all *ra);
  */
 int bf_ingest(struct bf_store *st, char *const *dirs, int ndirs, const struct bf_triage_opts *o);
 
+/*
+ * sample: one point of an engine's time series (the campaign's ticks), filed
+ * under the run SOURCE (NULL/"": "campaign:<engine>", so a resumed campaign on
+ * the same database continues its series); variant NULL: the engine's name;
+ * target may be NULL.  t: unix seconds; a negative value (or eps) = not known.
+ * A second sample of the same run and second replaces the first.  Its own
+ * transaction unless one is open.  0 ok, -1 error.
+ */
+int bf_sample(struct bf_store *st, const char *engine, const char *source, const char *variant,
+	      const char *target, long t, long execs, double eps, long corpus, long coverage);
+
 /* repro ID: replay the finding's input in every variant, record and print. 0 ok, 1 no such finding, -1 error. */
 int bf_repro(struct bf_store *st, long finding_id, const struct bf_triage_opts *o, FILE *out);
 

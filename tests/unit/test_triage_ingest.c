@@ -254,6 +254,102 @@ TEST(libfuzzer_log_gives_run_stats_and_report)
 	return 0;
 }
 
+TEST(samples_from_libfuzzer_log_plot_data_and_ticks)
+{
+	/*
+	 * A test of the time series: a libFuzzer log with a "# started:" line
+	 * and four status lines (pulse, NEW, REDUCE; times start + N / exec/s),
+	 * an AFL++ instance dir with fuzzer_stats and a plot_data of three
+	 * ticks, and `bf-triage sample` calls as the campaign makes them.
+	 * Expect one point per status line / plot_data line at the right time,
+	 * re-ingesting (also after the log grew) keeps one point per time, and
+	 * a sample of a second campaign run on the same store continues the
+	 * same run's series.
+	 */
+	char db[300], p[600];
+	const char *lf, *def;
+	struct bf_store *st;
+	struct bf_triage_opts o;
+	static const char log1[] =
+		"# campaign: build/libfuzzer/fuzz_ops -fork=0 corpus\n# started: 1700000000\n"
+		"INFO: Seed: 1\n#2\tINITED cov: 10 ft: 11 corp: 1/1b exec/s: 0 rss: 30Mb\n"
+		"#1024\tpulse  cov: 40 ft: 50 corp: 5/50b lim: 4 exec/s: 512 rss: 31Mb\n"
+		"#4096\tNEW    cov: 57 ft: 80 corp: 9/120b lim: 4 exec/s: 1024 rss: 31Mb\n"
+		"#10000\tREDUCE cov: 60 ft: 90 corp: 9/110b lim: 8 exec/s: 1000 rss: 32Mb\n";
+	static const char log2[] = "#30000\tpulse  cov: 66 ft: 99 corp: 12/150b lim: 8 exec/s: 1000 rss: 32Mb\n";
+	static const char stats[] = "start_time        : 1700000000\nlast_update       : 1700000600\n"
+				    "execs_done        : 123456\nexecs_per_sec     : 205.76\ncorpus_count      : 77\n"
+				    "edges_found       : 321\ncommand_line      : afl-fuzz -i in -o out -- build/afl/fuzz_ops\n";
+	static const char plot[] =
+		"# relative_time, cycles_done, cur_item, corpus_count, pending_total, pending_favs, map_size,"
+		" saved_crashes, saved_hangs, max_depth, execs_per_sec, total_execs, edges_found\n"
+		"5, 0, 0, 40, 40, 10, 1.20%, 0, 0, 2, 180.50, 900, 200\n"
+		"10, 0, 3, 55, 50, 12, 1.40%, 0, 0, 3, 200.00, 2000, 250\n"
+		"15, 1, 7, 77, 60, 13, 1.60%, 1, 0, 3, 205.76, 3100, 321\n";
+
+	tt_setup();
+	lf = tt_dir("lf");
+	snprintf(p, sizeof(p), "%s/fuzz-0.log", lf);
+	tt_write(p, log1, strlen(log1));
+	tt_dir("out");
+	def = tt_dir("out/default");
+	snprintf(p, sizeof(p), "%s/fuzzer_stats", def);
+	tt_write(p, stats, strlen(stats));
+	snprintf(p, sizeof(p), "%s/plot_data", def);
+	tt_write(p, plot, strlen(plot));
+	snprintf(db, sizeof(db), "%s/f.db", tt_root);
+	st = tt_open(db);
+	ASSERT_TRUE(st);
+	tt_opts(&o, 1);
+	ASSERT_EQ(bf_ingest(st, (char *const[]){ (char *)lf, (char *)tt_dir("out") }, 2, &o), 0);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id"
+			       " WHERE r.engine = 'libfuzzer'"), 4);
+	/* #2 at 0 s, #1024 / 512 = 2 s, #4096 / 1024 = 4 s, #10000 / 1000 = 10 s */
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.engine = 'libfuzzer'"
+			       " AND s.t - 1700000000 IN (0, 2, 4, 10)"), 4);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples WHERE t = 1700000004 AND execs = 4096 AND coverage = 57"
+			       " AND corpus_size = 9 AND execs_per_s = 1024"), 1);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples WHERE t = 1700000010 AND execs = 10000"), 1);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM runs WHERE source LIKE '%fuzz-0.log' AND started_at = 1700000000"), 1);
+	/* plot_data: start_time + relative_time, edges_found as coverage */
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.engine = 'afl'"), 3);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples WHERE t = 1700000015 AND corpus_size = 77 AND coverage = 321"
+			       " AND execs = 3100"), 1);
+	/* again, and after the log grew: one point per time, the new one added */
+	ASSERT_EQ(bf_ingest(st, (char *const[]){ (char *)lf, (char *)tt_dir("out") }, 2, &o), 0);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples"), 7);
+	{
+		FILE *f = fopen(p, "a");   /* p: plot_data; append to the log instead */
+
+		fclose(f);
+		snprintf(p, sizeof(p), "%s/fuzz-0.log", lf);
+		f = fopen(p, "a");
+		fputs(log2, f);
+		fclose(f);
+	}
+	ASSERT_EQ(bf_ingest(st, (char *const[]){ (char *)lf }, 1, &o), 0);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples"), 8);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples WHERE t = 1700000030 AND coverage = 66"), 1);
+	/* the campaign's ticks: one run per engine; the same second twice keeps the later values */
+	ASSERT_EQ(bf_sample(st, "libfuzzer", NULL, NULL, "fuzz_ops", 1700000005, 5000, 1000, 9, 57), 0);
+	ASSERT_EQ(bf_sample(st, "libfuzzer", NULL, NULL, "fuzz_ops", 1700000010, 10000, 1000, 10, 60), 0);
+	ASSERT_EQ(bf_sample(st, "libfuzzer", NULL, NULL, "fuzz_ops", 1700000010, 10100, 1010, 10, 61), 0);
+	bf_store_close(st);
+	/* a resumed campaign: same store, same run, the series goes on */
+	st = tt_open(db);
+	ASSERT_TRUE(st);
+	ASSERT_EQ(bf_sample(st, "libfuzzer", NULL, NULL, "fuzz_ops", 1700003600, 90000, 900, 20, 80), 0);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM runs WHERE source = 'campaign:libfuzzer'"), 1);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id"
+			       " WHERE r.source = 'campaign:libfuzzer'"), 3);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM samples WHERE t = 1700000010 AND execs = 10100 AND coverage = 61"), 1);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM runs WHERE source = 'campaign:libfuzzer' AND started_at = 1700000005"
+			       " AND execs = 90000 AND coverage = 80 AND duration_s = 3595"), 1);
+	bf_store_close(st);
+	tt_teardown();
+	return 0;
+}
+
 TEST(afl_dirs_with_stats_skip_readme)
 {
 	char db[300], p[600];
@@ -378,7 +474,7 @@ TEST(real_replay_of_known_upstream_scenario)
 	return 0;
 }
 
-RUN_TESTS(T(ingest_twice_changes_nothing), T(concurrent_ingests_file_everything_exactly_once),
+RUN_TESTS(T(ingest_twice_changes_nothing), T(samples_from_libfuzzer_log_plot_data_and_ticks), T(concurrent_ingests_file_everything_exactly_once),
 	  T(ingest_killed_mid_transaction_loses_nothing), T(bad_artifacts_are_stored_invalid_without_losing_others),
 	  T(libfuzzer_log_gives_run_stats_and_report), T(afl_dirs_with_stats_skip_readme),
 	  T(verify_reopens_fixed_that_reproduce_and_closes_the_fixed), T(real_replay_of_known_upstream_scenario))

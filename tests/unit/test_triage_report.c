@@ -222,6 +222,8 @@ static struct bf_store *fixture(const char *db, long *div_id, long *san_id)
 			  " ('/fuzz/c/fuzz-0.log', 'libfuzzer', 'libfuzzer', 'fuzz_parse', 1714564800, 1800, 9000000, 5000, 300, 1500, 1714566600)");
 	*div_id = insert_finding(st, "watermark-breach|alloc|", "watermark-breach", "alloc",
 				 "watermark-breach in alloc (order 0 gfp GFP_NOWAIT)", rep, t0 + 1800, 3);
+	/* 5.10.0's own bug: gone with the upstream fix (as ingest's known_upstream_fix records it) */
+	bf_store_exec(st, "UPDATE findings SET known_upstream = 'watermark-fast-negative' WHERE kind = 'watermark-breach'");
 	*san_id = insert_finding(st, "asan:heap-buffer-overflow||__free_one_page;free_pcppages_bulk;drain_pages",
 				 "asan:heap-buffer-overflow", "",
 				 "AddressSanitizer: heap-buffer-overflow <READ of size 8>\n"
@@ -250,11 +252,58 @@ static struct bf_store *fixture(const char *db, long *div_id, long *san_id)
 			       "/* reproducer for finding 1 */\n#include <stdio.h>\nint main(void) { return 0; }\n",
 			       "watermark-breach|alloc|", "ddmin: 23 ops -> 10");
 	bf_store_add_verdict(st, *san_id, "invalid", 0, "<b>harness bug</b>, not the model", "tester");
+	{
+		/* a new finding whose oracle line had the gfp mask in hex, titled as ingest titles it */
+		struct bf_class c;
+		long id3;
+
+		bf_classify("DIVERGENCE: wrong-zone in alloc (order 1 gfp 0x20 from DMA32/0: gfp allows Normal)\n"
+			    "op: 2 (line 5)\n", 1, 0, 0, &c);
+		id3 = insert_finding(st, c.signature, c.kind, c.op, c.title, "DIVERGENCE: wrong-zone in alloc\n",
+				     t0 + 12000, 1);
+		if (id3 <= 0 || insert_input(st, id3, "text", "x3", 2, small_prog, t0 + 12000) <= 0)
+			return NULL;
+	}
+	/* the campaign's ticks: libFuzzer and AFL++ every 5 minutes for an hour, with a restart gap for AFL++ */
+	for (int i = 0; i <= 12; i++) {
+		bf_sample(st, "libfuzzer", NULL, NULL, "fuzz_ops", t0 + 300 * i, 3000000L * i, 9000 + 100 * i,
+			  100 + 30 * i, 900 + 60 * i);
+		if (i != 6)
+			bf_sample(st, "afl", NULL, NULL, "fuzz_ops", t0 + 300 * i + 60, 1000000L * i, 3000 + 50 * i,
+				  80 + 20 * i, 1200 + 40 * i);
+	}
 	free(text);
 	free(rep);
 	free(min);
 	return st;
 }
+
+/*
+ * The coverage fixture: an llvm-cov export (full) with one function reached
+ * (__rmqueue_smallest: lines 100-120, 19 of 21 covered by llvm-cov's rule
+ * over the segments, one branch taken one way) and one never reached
+ * (__alloc_pages_may_oom), plus a model helper that must not be listed; and
+ * bf-reach --all output with one testcase() marker reached, one not.
+ */
+static const char cov_json[] =
+	"{\"data\":[{\"files\":[{\"filename\":\"/src/core/buddy.c\",\"segments\":[[100,1,5,true,true,false],"
+	"[110,3,0,true,true,false],[112,2,5,true,false,false],[120,2,0,false,false,false]],"
+	"\"summary\":{\"lines\":{\"count\":21,\"covered\":19},\"branches\":{\"count\":2,\"covered\":1}}},"
+	"{\"filename\":\"/src/core/slowpath.c\",\"segments\":[[300,1,0,true,true,false],[310,2,0,false,false,false]],"
+	"\"summary\":{\"lines\":{\"count\":11,\"covered\":0},\"branches\":{\"count\":0,\"covered\":0}}}],"
+	"\"functions\":[{\"name\":\"buddy.c:__rmqueue_smallest\",\"count\":5,\"filenames\":[\"/src/core/buddy.c\"],"
+	"\"regions\":[[100,1,120,2,5,0,0,0]],\"branches\":[[105,7,105,20,3,0,0,0,4]]},"
+	"{\"name\":\"__alloc_pages_may_oom\",\"count\":0,\"filenames\":[\"/src/core/slowpath.c\"],"
+	"\"regions\":[[300,1,310,2,0,0,0,0]],\"branches\":[]},"
+	"{\"name\":\"bf_dump_zoneinfo\",\"count\":0,\"filenames\":[\"/src/core/dump.c\"],"
+	"\"regions\":[[1,1,2,2,0,0,0,0]],\"branches\":[]}],"
+	"\"totals\":{\"lines\":{\"count\":32,\"covered\":19,\"percent\":59.4}}}],"
+	"\"type\":\"llvm.coverage.json.export\",\"version\":\"2.0.1\"}\n";
+static const char reach_txt[] =
+	"reached 2/3 states, 1/2 testcase markers, 5 programs\n"
+	"reached __rmqueue_fallback: steal at pageblock_order\n"
+	"never   rmqueue_bulk: partial refill\n"
+	"reached pcp: refilled from the buddy\n";
 
 static void rm_rf(const char *dir)
 {
@@ -284,7 +333,17 @@ TEST(report_shows_both_findings_with_program_diff_and_map)
 	st = fixture(db, &d, &s);
 	ASSERT_TRUE(st);
 	rm_rf(FIXTURE_OUT);
-	ASSERT_EQ(bf_report_write(st, FIXTURE_OUT, getenv("BF_TEST_VERBOSE") ? stderr : devnull), 0);
+	{
+		char cov[300], reach[300];
+		struct bf_report_opts ro = { .outdir = FIXTURE_OUT, .coverage_json = cov, .reach = reach,
+					     .coverage_html = "coverage/index.html" };
+
+		snprintf(cov, sizeof(cov), "%s/coverage.json", tt_root);
+		snprintf(reach, sizeof(reach), "%s/reach.txt", tt_root);
+		tt_write(cov, cov_json, strlen(cov_json));
+		tt_write(reach, reach_txt, strlen(reach_txt));
+		ASSERT_EQ(bf_report_write_opts(st, &ro, getenv("BF_TEST_VERBOSE") ? stderr : devnull), 0);
+	}
 	bf_store_close(st);
 
 	ASSERT_TRUE(exists(FIXTURE_OUT, "index.md") && exists(FIXTURE_OUT, "index.html"));
@@ -307,10 +366,39 @@ TEST(report_shows_both_findings_with_program_diff_and_map)
 	ASSERT_TRUE(strstr(ix, "href=\"finding-1.html\"") && strstr(ix, "href=\"finding-2.html\""));
 	ASSERT_TRUE(strstr(ix, ">watermark-breach<") && strstr(ix, ">asan:heap-buffer-overflow<"));
 	ASSERT_TRUE(strstr(ix, ">open<") && strstr(ix, ">invalid<"));
+	/* finding 1 is 5.10.0's own bug: a status of its own, with its fix, listed below the new ones */
+	ASSERT_TRUE(strstr(ix, "<span class=\"badge known-upstream\">known-upstream</span>"));
+	ASSERT_TRUE(strstr(ix, "href=\"known-upstream.html#watermark-fast-negative\""));
+	ASSERT_TRUE(strstr(ix, "id=\"f3\"") < strstr(ix, "id=\"f1\"") && strstr(ix, "id=\"f2\"") < strstr(ix, "id=\"f1\""));
+	ASSERT_TRUE(strstr(ixmd, "known-upstream (fix watermark-fast-negative)"));
+	ASSERT_TRUE(exists(FIXTURE_OUT, "known-upstream.html") && exists(FIXTURE_OUT, "known-upstream.md"));
+	{
+		char *ku = read_out(FIXTURE_OUT, "known-upstream.html");
+
+		ASSERT_TRUE(ku && strstr(ku, "<h2 id=\"watermark-fast-negative\">") && strstr(ku, "9282012fc0aa"));
+		ASSERT_TRUE(balanced(ku));
+		free(ku);
+	}
+	/* the hex gfp mask of finding 3's oracle line is named in its title */
+	ASSERT_TRUE(strstr(ix, "gfp __GFP_HIGH from DMA32/N") && !strstr(ix, "gfp ADDR"));
+	/* the time series: one polyline per engine with every tick, plus the total */
+	ASSERT_TRUE(strstr(ix, "data-series=\"libfuzzer\"") && strstr(ix, "data-series=\"afl\"") &&
+		    strstr(ix, "data-series=\"total (sum)\""));
+	ASSERT_TRUE(count(ix, "<polyline") == 3 * 3 + 1);
+	ASSERT_TRUE(strstr(ixmd, "| time | since start | afl | libfuzzer | total |"));
+	ASSERT_TRUE(strstr(ixmd, "| 2024-05-01 09:01 UTC | 61:00 |"));
+	/* the coverage section: the never-reached function first, the reached one with its lines */
+	ASSERT_TRUE(strstr(ix, "Coverage of the 5.10 allocator"));
+	ASSERT_TRUE(strstr(ix, "Never reached: <code class=\"cov-never\">__alloc_pages_may_oom</code>"));
+	ASSERT_TRUE(strstr(ix, "<code>__rmqueue_smallest</code>") && strstr(ix, "19/21 (90%)") && strstr(ix, "1/2 (50%)"));
+	ASSERT_TRUE(strstr(ix, "<h3>buddy</h3>") && strstr(ix, "<h3>slow path</h3>") && !strstr(ix, "bf_dump_zoneinfo"));
+	ASSERT_TRUE(strstr(ix, "testcase() markers reached: <b>1/2</b>") && strstr(ix, "href=\"coverage/index.html\""));
+	ASSERT_TRUE(strstr(ix, "rmqueue_bulk: partial refill</td><td>not reached"));
+	ASSERT_TRUE(strstr(ixmd, "## Coverage of the 5.10 allocator") && strstr(ixmd, "Never reached: `__alloc_pages_may_oom`"));
 	ASSERT_TRUE(strstr(ix, "asan 3/3, release 2/3"));  /* newest row per variant; 'fixes' 0/3 left out */
 	ASSERT_TRUE(strstr(ix, ">5/9<"));                   /* reliability over those rows, fixes 0/3 too */
 	ASSERT_TRUE(strstr(ix, "2024-05-01 08:30 UTC"));     /* first seen of finding 1 */
-	ASSERT_TRUE(strstr(ix, "executions per second") && strstr(ix, "libfuzzer fuzz_ops (libfuzzer)"));
+	ASSERT_TRUE(strstr(ix, "executions per second"));
 	ASSERT_TRUE(strstr(ixmd, "[1](finding-1.md)") && strstr(ixmd, "watermark-breach") &&
 		    strstr(ixmd, "asan:heap-buffer-overflow") && strstr(ixmd, "charts/findings.svg"));
 	ASSERT_TRUE(balanced(ix));
@@ -333,6 +421,10 @@ TEST(report_shows_both_findings_with_program_diff_and_map)
 	ASSERT_TRUE(strstr(f1, "Node 0, zone DMA32"));
 	ASSERT_TRUE(count(f1, "<rect") > 20);
 	ASSERT_TRUE(strstr(f1, "release") && strstr(f1, "ddmin: 23 ops -&gt; 10"));
+	ASSERT_TRUE(strstr(f1, "<span class=\"badge known-upstream\">known-upstream</span>"));
+	ASSERT_TRUE(strstr(f1, "9282012fc0aa mm/page_alloc: fix invalid watermark check on a negative value (v5.19)"));
+	ASSERT_TRUE(strstr(f1, "f27ce0e14088 page_alloc: consider highatomic reserve in watermark fast (v5.9)"));
+	ASSERT_TRUE(strstr(f1md, "| status | known-upstream |") && strstr(f1md, "(known-upstream.md#watermark-fast-negative)"));
 	ASSERT_TRUE(strstr(map, "<svg xmlns=\"http://www.w3.org/2000/svg\"") && strstr(map, "class=\"legend\""));
 	ASSERT_TRUE(strstr(f1md, "## Minimized program") && strstr(f1md, "alloc n1 order=0 gfp=GFP_NOWAIT") &&
 		    strstr(f1md, "![memory map](finding-1-map.svg)") && strstr(f1md, "```c"));

@@ -76,6 +76,48 @@ TEST(new_store_has_schema_version_and_wal)
 	return 0;
 }
 
+TEST(migration_3_adds_samples_to_a_version_2_store)
+{
+	/*
+	 * A test that a store made by a bf-triage of schema version 2 (runs and
+	 * findings rows, no samples table) is migrated on open: the samples
+	 * table appears, the rows are kept, user_version is the newest.
+	 * Expect the old rows intact and a sample insertable against an old run.
+	 */
+	char db[300];
+	struct bf_store *st;
+	sqlite3 *raw;
+	const char *a, *sql = bf_store_schema_sql();
+	char *upto2;
+
+	tt_setup();
+	snprintf(db, sizeof(db), "%s/v2.db", tt_root);
+	a = strstr(sql, "-- migration 3:");
+	ASSERT_TRUE(a != NULL);
+	upto2 = strndup(sql, (size_t)(a - sql));
+	ASSERT_EQ(sqlite3_open(db, &raw), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(raw, upto2, NULL, NULL, NULL), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(raw, "PRAGMA user_version = 2; INSERT INTO runs (source, engine, variant, ingested_at)"
+				    " VALUES ('/old/fuzz-0.log', 'libfuzzer', 'libfuzzer', 1);"
+				    " INSERT INTO findings (signature, kind, title, first_seen, last_seen, known_upstream)"
+				    " VALUES ('x||', 'x', 'x', 1, 1, 'watermark-fast-negative')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	free(upto2);
+	st = tt_open(db);
+	ASSERT_TRUE(st);
+	ASSERT_EQ(tt_count(st, "PRAGMA user_version"), bf_store_schema_version());
+	ASSERT_TRUE(bf_store_schema_version() >= 3);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples'"), 1);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM runs"), 1);
+	ASSERT_EQ(tt_count(st, "SELECT count(*) FROM findings WHERE known_upstream = 'watermark-fast-negative'"), 1);
+	ASSERT_EQ(bf_store_exec(st, "INSERT INTO samples (run_id, t, execs) VALUES (1, 100, 5)"), 0);
+	/* keyed by run and time */
+	ASSERT_TRUE(bf_store_exec(st, "INSERT INTO samples (run_id, t, execs) VALUES (1, 100, 6)") != 0);
+	bf_store_close(st);
+	tt_teardown();
+	return 0;
+}
+
 TEST(garbage_database_is_refused_and_untouched)
 {
 	char db[300], before[41], after[41], args[2048], err[4096];
@@ -236,6 +278,6 @@ TEST(schema_text_is_embedded_once)
 	return 0;
 }
 
-RUN_TESTS(T(new_store_has_schema_version_and_wal), T(garbage_database_is_refused_and_untouched),
+RUN_TESTS(T(new_store_has_schema_version_and_wal), T(migration_3_adds_samples_to_a_version_2_store), T(garbage_database_is_refused_and_untouched),
 	  T(truncated_database_is_refused_and_untouched), T(minimizer_helpers_round_trip),
 	  T(runner_captures_output_and_kills_on_timeout), T(schema_text_is_embedded_once))
