@@ -149,7 +149,8 @@ static int op_fragment(struct bf_exec *x, const struct bf_op *op)
 	if (bf_exec_check_cpu(x, op->cpu))
 		return -1;
 	/* pfn order: "every other" and "per pageblock" are about where blocks sit */
-	qsort(pl->b, (size_t)pl->n, sizeof(*pl->b), by_pfn);
+	if (pl->n > 1)   /* an empty pool has no array: qsort's pointer must not be NULL */
+		qsort(pl->b, (size_t)pl->n, sizeof(*pl->b), by_pfn);
 	for (int i = 0; i < pl->n; i++) {
 		struct bf_pool_block b = pl->b[i];
 
