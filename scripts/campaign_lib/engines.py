@@ -230,7 +230,7 @@ class Proc:
 
     def start(self):
         lf = open(self.logf, "ab")
-        lf.write(("# campaign: %s\n" % " ".join(self.cmd)).encode())
+        lf.write(("# campaign: %s\n# started: %d\n" % (" ".join(self.cmd), int(time.time()))).encode())
         lf.flush()
         cmd = (["nice", "-n", str(self.nice)] if self.nice else []) + self.cmd
         env = dict(self.env, BF_CAMPAIGN=self.campaign_out)   # marks every process of the campaign
