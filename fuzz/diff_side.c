@@ -415,7 +415,7 @@ static int side_run(void *stp, const struct bf_prog *p, const struct bf_diff_run
 	memset(out->rec, 0, ((size_t)p->nr_ops + 1) * sizeof(out->rec[0]));
 	bf_exec_ctx_run(sd->ctx, &q, &eo, &r);
 	out->status = (int)r.status;
-	snprintf(out->msg, sizeof(out->msg), "%s", r.msg);
+	snprintf(out->msg, sizeof(out->msg), "%.*s", (int)sizeof(out->msg) - 1, r.msg);  /* gcc: bounded, not truncated */
 	w = bf_exec_ctx_world(sd->ctx);
 	if (o->describe_op >= 0 && o->describe_op < p->nr_ops)
 		return 0;

@@ -396,7 +396,7 @@ int bf_rep_charts(sqlite3 *db, struct bf_rep_chart ch[BF_REP_NR_CHARTS])
 		rc = -1;
 	all_lines(e, ne, lines);
 	for (int i = 0; i < ne; i++)
-		snprintf(series[i], sizeof(series[0]), "%s", e[i].name);
+		snprintf(series[i], sizeof(series[0]), "%.*s", (int)sizeof(series[0]) - 1, e[i].name);
 	for (int c = 0; c < NM; c++) {
 		for (int i = 0; i <= ne; i++) {
 			struct line *l = &lines[c][i];
