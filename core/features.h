@@ -62,7 +62,16 @@
 	X(SLOW_NOPAGE, "__alloc_pages_slowpath: nopage:")                       \
 	X(SLOW_NOFAIL_FALLBACK, "__alloc_pages_slowpath: __GFP_NOFAIL cpuset fallback") \
 	X(SLOW_FAIL, "__alloc_pages_slowpath: fail:")                           \
-	X(SLOW_GOT_PAGE, "__alloc_pages_slowpath: got_pg with a page")
+	X(SLOW_GOT_PAGE, "__alloc_pages_slowpath: got_pg with a page")         \
+	X(MPOL_EINVAL, "set_mempolicy: refused (-EINVAL)")                     \
+	X(MPOL_RELATIVE, "mpol_set_nodemask: MPOL_F_RELATIVE_NODES remap")     \
+	X(MPOL_TASK_POLICY, "alloc_pages_current: the task's own policy")       \
+	X(MPOL_PREFERRED_REMOTE, "policy_node: a preferred node not the local one") \
+	X(MPOL_BIND_MASK, "policy_nodemask: BIND's nodemask applied")          \
+	X(MPOL_BIND_LOWZONE, "policy_nodemask: BIND below policy_zone, no nodemask") \
+	X(MPOL_INTERLEAVE_WRAP, "interleave_nodes: wrapped round the mask")    \
+	X(MPOL_INTERLEAVE_HIT, "alloc_page_interleave: NUMA_INTERLEAVE_HIT")   \
+	X(MPOL_INTERLEAVE_MISS, "alloc_page_interleave: the page from another node")
 
 enum bf_feature {
 #define X(e, name) FEAT_TC_##e,

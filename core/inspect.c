@@ -12,6 +12,35 @@ int bf_nr_nodes(const struct world *w) { return w->nr_nodes; }
 int bf_nr_cpus(const struct world *w) { return w->nr_cpus; }
 int bf_cpu_to_node(const struct world *w, int cpu) { return w->cpu[cpu].nid; }
 unsigned long bf_max_pfn(const struct world *w) { return w->max_pfn; }
+int bf_current_task(const struct world *w, int cpu) { return (int)(w->cpu[cpu].current - w->task); }
+int bf_policy_zone(const struct world *w) { return (int)w->policy_zone; }
+
+int bf_task_info(const struct world *w, int task, struct bf_task_info *out)
+{
+	const struct task_struct *t;
+
+	if (task < 0 || task >= BF_MAX_TASKS)
+		return -1;
+	t = &w->task[task];
+	*out = (struct bf_task_info){ .pid = t->pid, .pf_flags = t->flags, .has_policy = t->mempolicy != NULL,
+				      .preferred_node = -1, .mems_allowed = t->mems_allowed, .il_prev = t->il_prev,
+				      .cpu = -1 };
+	if (t->mempolicy) {
+		const struct mempolicy *p = t->mempolicy;
+
+		out->mode = p->mode;
+		out->mpol_flags = p->flags;
+		if (p->mode == MPOL_PREFERRED)
+			out->preferred_node = (p->flags & MPOL_F_LOCAL) ? -1 : p->v.preferred_node;
+		else
+			out->nodes = p->v.nodes;
+		out->user_nodemask = p->w.user_nodemask;
+	}
+	for (int c = 0; c < w->nr_cpus; c++)
+		if (w->cpu[c].current == t)
+			out->cpu = c;
+	return 0;
+}
 
 int bf_node_distance(const struct world *w, int a, int b)
 {

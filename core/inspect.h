@@ -104,6 +104,28 @@ int bf_watermark_boost_factor(const struct world *w);
 /* watermark_boost and ZONE_BOOSTED_WATERMARK of a zone, cheaper than bf_zone_info (0/false if none) */
 unsigned long bf_zone_boost(const struct world *w, int nid, int zid, bool *boosted_flag);
 
+/*
+ * A task (0..BF_MAX_TASKS-1) as the world holds it: PF_* flags, its memory
+ * policy (has_policy 0: none, MPOL_DEFAULT), il_prev, mems_allowed, and the
+ * CPU it is current on (-1: none).  0, or -1 if there is no such task.
+ */
+struct bf_task_info {
+	int pid;
+	unsigned int pf_flags;
+	int has_policy;
+	int mode;                   /* MPOL_PREFERRED for MPOL_LOCAL */
+	unsigned int mpol_flags;    /* MPOL_F_STATIC_NODES/RELATIVE_NODES, internal MPOL_F_LOCAL (1 << 1) */
+	int preferred_node;         /* PREFERRED without MPOL_F_LOCAL */
+	unsigned long nodes;        /* BIND, INTERLEAVE */
+	unsigned long user_nodemask;/* w: user_nodemask (STATIC/RELATIVE) or cpuset_mems_allowed */
+	unsigned long mems_allowed;
+	int il_prev;
+	int cpu;
+};
+int bf_task_info(const struct world *w, int task, struct bf_task_info *out);
+int bf_current_task(const struct world *w, int cpu);   /* the task CPU cpu runs */
+int bf_policy_zone(const struct world *w);              /* mempolicy's policy_zone */
+
 /* /proc dumps in the exact 5.10 formats. */
 void bf_dump_buddyinfo(const struct world *w, FILE *f);
 void bf_dump_pagetypeinfo(const struct world *w, FILE *f);

@@ -42,9 +42,37 @@ typedef int fpi_t;
 #define LOCAL_DISTANCE 10
 #define REMOTE_DISTANCE 20
 
+/*
+ * include/linux/mempolicy.h's struct mempolicy (refcount left out: a task's
+ * policy lives in its task_struct, mpol below, and is replaced whole).
+ * mode is MPOL_PREFERRED for MPOL_LOCAL (mpol_new); flags the user's mode
+ * flags (MPOL_F_STATIC_NODES/RELATIVE_NODES) and the internal MPOL_F_LOCAL.
+ * Node masks are bitmaps of MAX_NUMNODES = BF_MAX_NODES bits.
+ */
+#define MPOL_F_LOCAL (1 << 1)     /* preferred local allocation */
+#define MPOL_F_MOF (1 << 3)
+#define MPOL_F_MORON (1 << 4)
+struct mempolicy {
+	unsigned short mode;
+	unsigned short flags;
+	union {
+		short preferred_node;  /* MPOL_PREFERRED */
+		unsigned long nodes;   /* MPOL_BIND, MPOL_INTERLEAVE */
+	} v;
+	union {
+		unsigned long cpuset_mems_allowed; /* relative to these nodes */
+		unsigned long user_nodemask;       /* nodemask passed by user */
+	} w;
+};
+
+/* The tasks of the world: BF_MAX_TASKS of them; task t starts as CPU t's current. */
 struct task_struct {
 	int pid;
 	unsigned int flags;       /* PF_* */
+	struct mempolicy *mempolicy;  /* NULL: no task policy (MPOL_DEFAULT), else &mpol */
+	struct mempolicy mpol;    /* the storage of its policy (kmem_cache_alloc in 5.10) */
+	unsigned long mems_allowed;   /* cpuset_current_mems_allowed: N_MEMORY (no cpusets) */
+	short il_prev;            /* interleave_nodes' last node */
 };
 
 /* Per simulated CPU: current task, interrupt state, vm event counters. */
@@ -62,7 +90,8 @@ struct world {
 	pg_data_t node[BF_MAX_NODES];
 	int distance[BF_MAX_NODES][BF_MAX_NODES];
 	struct cpu_state cpu[BF_MAX_CPUS];
-	struct task_struct task[BF_MAX_CPUS];
+	struct task_struct task[BF_MAX_TASKS];
+	struct mempolicy preferred_node_policy[BF_MAX_NODES];  /* numa_policy_init */
 	struct page *mem_map;     /* pfn 0 .. memmap_pfns-1; max_pfn.. are unavailable */
 	size_t mem_map_cap, pbf_cap;       /* allocated sizes (world_recreate reuses them) */
 	struct per_cpu_pageset *pagesets;  /* every zone's [BF_MAX_CPUS] pagesets, one block */
@@ -298,6 +327,8 @@ void drain_pages_zone(struct context *cx, struct zone *zone);
 void drain_zone_pages(struct context *cx, struct zone *zone, struct per_cpu_pages *pcp);
 
 /* fastpath.c */
+/* mempolicy.c: preferred_node_policy[] and the tasks' pids and mems_allowed, at boot */
+void mempolicy_init(struct world *w);
 struct page *__alloc_pages_nodemask(struct context *cx, gfp_t gfp, unsigned int order,
 				    int preferred_nid, const unsigned long *nodemask);
 struct page *get_page_from_freelist(struct context *cx, gfp_t gfp_mask, unsigned int order,

@@ -25,6 +25,7 @@
 
 #define BF_MAX_NODES 4      /* MAX_NUMNODES of the model */
 #define BF_MAX_CPUS 8
+#define BF_MAX_TASKS 8      /* tasks of a world; task t starts as CPU t's current */
 #define BF_MAX_HOLES 16
 #define BF_MAX_PAGEBLOCKS 65536 /* 128 GiB: a 2 GiB memmap */
 #define NUMA_NO_NODE (-1)
@@ -166,6 +167,26 @@ void world_set_task_flags(struct world *w, int cpu, unsigned int pf_flags);
 #define PF_MEMALLOC_NOFS 0x00040000u
 #define PF_MEMALLOC_NOIO 0x00080000u
 #define PF_MEMALLOC_NOCMA 0x10000000u
+
+/*
+ * Tasks and memory policies (mm/mempolicy.c).  world_task_run: CPU cpu now
+ * runs task (its `current`); if the task was running on another CPU, that CPU
+ * gets cpu's previous task (a task runs on one CPU at a time).  taskflags and
+ * alloc_pages() read the CPU's current task.
+ */
+void world_task_run(struct world *w, int cpu, int task);
+/* uapi/linux/mempolicy.h */
+enum { MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MAX };
+#define MPOL_F_STATIC_NODES (1 << 15)
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#define MPOL_MODE_FLAGS (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)
+/*
+ * set_mempolicy(2) as task `task` calls it (kernel_set_mempolicy,
+ * do_set_mempolicy): mode, its mode flags, the nodemask (bit n = node n;
+ * bits from BF_MAX_NODES up make get_nodes refuse).  0, or -EINVAL with
+ * nothing changed.
+ */
+int world_set_mempolicy(struct world *w, int task, int mode, unsigned int flags, unsigned long nodes);
 
 /*
  * Test hooks that stand for the rest of the kernel touching a page it owns:

@@ -376,7 +376,6 @@ static struct world *world_boot(struct world *w, struct world_bufs *b, const str
 		for (int n = 0; n < t->nr_nodes; n++)
 			if (t->node[n].cpumask & (1U << cpu))
 				w->cpu[cpu].nid = n;
-		w->task[cpu].pid = cpu + 1;
 		w->cpu[cpu].current = &w->task[cpu];
 		spin_lock_init(&w->cpu[cpu].irq_lock);
 	}
@@ -405,6 +404,7 @@ static struct world *world_boot(struct world *w, struct world_bufs *b, const str
 	}
 
 	build_all_zonelists(w);
+	mempolicy_init(w);
 	for_each_zone_of_world(w, nid, zid, zone)  /* setup_per_cpu_pageset */
 		if (populated_zone(zone))
 			zone_set_pageset_high_and_batch(zone);

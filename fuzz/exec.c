@@ -213,6 +213,41 @@ void bf_exec_trace(struct bf_exec *x, const char *fmt, ...)
 /* the short name within this file (exec_pressure.c traces through bf_exec_trace too) */
 #define trace(...) bf_exec_trace(__VA_ARGS__)
 
+/* CPU cpu runs task from now on (task T cpu=C, alloc ... task=T). */
+static int op_task_run(struct bf_exec *x, int cpu, int task)
+{
+	struct bf_oracle_op oop = oop_of(BF_OOP_TASK, cpu, NO_PFN, 0);
+
+	if (bf_exec_check_cpu(x, cpu))
+		return -1;
+	oop.task = task;
+	bf_exec_before(x, &oop);
+	world_task_run(x->w, cpu, task);
+	return bf_exec_after(x, &oop);
+}
+
+/* set_mempolicy(2) as task T, or as CPU cpu's current task */
+static int op_set_mempolicy(struct bf_exec *x, const struct bf_op *op)
+{
+	struct bf_oracle_op oop = oop_of(BF_OOP_SET_MEMPOLICY, op->cpu, NO_PFN, 0);
+	int rc;
+
+	if (!op->has_task && bf_exec_check_cpu(x, op->cpu))
+		return -1;
+	oop.task = op->has_task ? op->task : bf_current_task(x->w, op->cpu);
+	oop.mode = op->mode;
+	oop.mflags = op->mflags;
+	oop.nodes = op->nodes;
+	bf_exec_before(x, &oop);
+	rc = world_set_mempolicy(x->w, oop.task, op->mode, op->mflags, op->nodes);
+	oop.rc = rc;
+	x->last_errno = -rc;
+	trace(x, "set_mempolicy task=%d mode=%s nodes=0x%lx flags=0x%x -> %d", oop.task,
+	      op->mode >= 0 && op->mode < MPOL_MAX ? bf_mpol_mode_names[op->mode] : "?", op->nodes, op->mflags, rc);
+	hash_mix(x, (unsigned long)rc);
+	return bf_exec_after(x, &oop);
+}
+
 static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 {
 	struct bf_hstate *h = &x->h[op->handle];
@@ -227,6 +262,8 @@ static int op_alloc(struct bf_exec *x, const struct bf_op *op)
 		return -1;
 	if (op->has_node && op->nid >= bf_nr_nodes(x->w))
 		return bf_exec_fail(x, BF_EXEC_BAD_PROGRAM, "node %d does not exist", op->nid);
+	if (op->has_task && op_task_run(x, op->cpu, op->task))
+		return -1;
 	memset(h, 0, sizeof(*h));
 	oop = oop_of(op->kind == BF_OP_ALLOC_EXACT ? BF_OOP_ALLOC_EXACT : BF_OOP_ALLOC, op->cpu, NO_PFN, op->order);
 	oop.gfp = op->gfp;
@@ -489,6 +526,13 @@ static int run_op(struct bf_exec *x, const struct bf_op *op)
 	case BF_OP_FRAGMENT:
 	case BF_OP_FREE_ALL:
 		return bf_exec_pressure(x, op);
+	case BF_OP_TASK:
+		if (op_task_run(x, op->cpu, op->task))
+			return -1;
+		trace(x, "task %d cpu=%d", op->task, op->cpu);
+		return 0;
+	case BF_OP_SET_MEMPOLICY:
+		return op_set_mempolicy(x, op);
 	case BF_NR_OPS:
 		break;
 	}

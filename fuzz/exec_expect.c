@@ -230,6 +230,7 @@ int bf_exec_expect(struct bf_exec *x, const struct bf_op *op)
 	case BF_PR_BAD_PAGES: v = (long)rec->bad_page_count; break;
 	case BF_PR_EVENT_LOG: v = (long)rec->event_count[e->item]; break;
 	case BF_PR_MIN_FREE_KBYTES: v = bf_min_free_kbytes(x->w); break;
+	case BF_PR_ERRNO: v = x->last_errno; break;
 	case BF_PR_EVENT: v = (long)bf_vm_event(x->w, e->item); break;
 	case BF_PR_PAGEBLOCK:
 	case BF_PR_PAGE:

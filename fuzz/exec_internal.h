@@ -47,6 +47,7 @@ struct bf_exec {
 	struct bf_pool *pool;
 	struct bf_explain explain;         /* --explain: the current op's path (opts.explain) */
 	int explaining;
+	int last_errno;                    /* the last set_mempolicy's errno, positive (expect errno) */
 };
 
 /*

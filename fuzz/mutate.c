@@ -108,13 +108,30 @@ static void random_pressure(struct bf_mutator *m, const struct bf_prog *p, struc
 	op->max = chance(m, 70) ? BF_FILL_MAX : 1 + (int)below(m, 256);
 }
 
+/* set_mempolicy: mostly valid (bind/interleave/preferred over the world's nodes), sometimes what 5.10 refuses */
+static void random_mempolicy(struct bf_mutator *m, const struct bf_prog *p, struct bf_op *op)
+{
+	unsigned long all = (1UL << p->topo.nr_nodes) - 1;
+
+	op->mode = (int)below(m, MPOL_MAX);
+	op->nodes = op->mode == MPOL_DEFAULT || op->mode == MPOL_LOCAL ? (chance(m, 10) ? 1 : 0) :
+		    chance(m, 10) ? below(m, 1u << BF_MAX_NODES) : (1 + below(m, (unsigned)all)) & all;
+	op->mflags = chance(m, 80) ? 0 : chance(m, 45) ? MPOL_F_STATIC_NODES :
+		     chance(m, 80) ? MPOL_F_RELATIVE_NODES : MPOL_MODE_FLAGS;
+	op->has_task = chance(m, 40);
+	op->task = op->has_task ? (int)below(m, BF_MAX_TASKS) : 0;
+	if (op->has_task)
+		op->cpu = 0;
+}
+
 static void random_op(struct bf_mutator *m, const struct bf_prog *p, struct bf_op *op)
 {
 	static const enum bf_op_kind kinds[] = {
 		BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_ALLOC, BF_OP_FREE, BF_OP_FREE,
 		BF_OP_FREE, BF_OP_FREE, BF_OP_ALLOC_EXACT, BF_OP_GET, BF_OP_PUT, BF_OP_SPLIT, BF_OP_DRAIN,
 		BF_OP_POKE, BF_OP_IRQ, BF_OP_TASKFLAGS, BF_OP_SYSCTL, BF_OP_VMSTAT_REFRESH, BF_OP_VMSTAT_UPDATE,
-		BF_OP_CHECK, BF_OP_FILL, BF_OP_FILL, BF_OP_FRAGMENT, BF_OP_FREE_ALL,
+		BF_OP_CHECK, BF_OP_FILL, BF_OP_FILL, BF_OP_FRAGMENT, BF_OP_FREE_ALL, BF_OP_TASK,
+		BF_OP_SET_MEMPOLICY, BF_OP_SET_MEMPOLICY,
 	};
 	int used = handles_used(p);
 
@@ -185,6 +202,13 @@ static void random_op(struct bf_mutator *m, const struct bf_prog *p, struct bf_o
 	case BF_OP_FRAGMENT:
 		random_pressure(m, p, op);
 		break;
+	case BF_OP_TASK:
+		op->task = (int)below(m, BF_MAX_TASKS);
+		op->has_task = 1;
+		break;
+	case BF_OP_SET_MEMPOLICY:
+		random_mempolicy(m, p, op);
+		break;
 	default:
 		break;
 	}
@@ -210,7 +234,8 @@ static int is_alloc(const struct bf_op *op) { return op->kind == BF_OP_ALLOC || 
 static int has_cpu(const struct bf_op *op)
 {
 	return op->kind != BF_OP_GET && op->kind != BF_OP_SPLIT && op->kind != BF_OP_POKE && op->kind != BF_OP_SYSCTL &&
-	       op->kind != BF_OP_VMSTAT_REFRESH && op->kind != BF_OP_CHECK;
+	       op->kind != BF_OP_VMSTAT_REFRESH && op->kind != BF_OP_CHECK &&
+	       !(op->kind == BF_OP_SET_MEMPOLICY && op->has_task);
 }
 static int has_node(const struct bf_op *op)
 {
@@ -222,7 +247,7 @@ static int has_value(const struct bf_op *op)
 {
 	return op->kind == BF_OP_SYSCTL || op->kind == BF_OP_POKE || op->kind == BF_OP_IRQ ||
 	       op->kind == BF_OP_TASKFLAGS || op->kind == BF_OP_ALLOC || op->kind == BF_OP_FILL ||
-	       op->kind == BF_OP_FRAGMENT;
+	       op->kind == BF_OP_FRAGMENT || op->kind == BF_OP_TASK || op->kind == BF_OP_SET_MEMPOLICY;
 }
 
 static int ensure_room(struct bf_prog *p)
@@ -479,6 +504,17 @@ static int mut_tweak_value(struct bf_mutator *m, struct bf_prog *p)
 			op->value = BF_BAND_HIGH + (long)below(m, BF_NR_BANDS - BF_BAND_HIGH);
 		else
 			op->value = (long)below(m, BF_NR_FRAGS);
+		break;
+	case BF_OP_TASK:
+		op->task = (int)below(m, BF_MAX_TASKS);
+		break;
+	case BF_OP_SET_MEMPOLICY:
+		if (chance(m, 40))
+			random_mempolicy(m, p, op);
+		else if (chance(m, 60))
+			op->nodes ^= 1UL << below(m, (unsigned)p->topo.nr_nodes);   /* one node in or out */
+		else
+			op->mflags ^= chance(m, 50) ? MPOL_F_STATIC_NODES : MPOL_F_RELATIVE_NODES;
 		break;
 	case BF_OP_TASKFLAGS:
 		op->value ^= (long)(chance(m, 50) ? PF_MEMALLOC :

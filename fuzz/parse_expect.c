@@ -209,7 +209,7 @@ static const char *probe_keys(enum bf_probe p)
 	case BF_PR_BAD_PAGE: return " reason pfn ";
 	case BF_PR_ZONELIST: return " node ";
 	case BF_PR_WARN: case BF_PR_BAD_PAGES: case BF_PR_EVENT_LOG: case BF_PR_MIN_FREE_KBYTES:
-	case BF_PR_EVENT:
+	case BF_PR_EVENT: case BF_PR_ERRNO:
 		return " ";
 	default: return " zone node ";
 	}
@@ -301,6 +301,10 @@ int parse_expect(struct parser *ps, struct bf_op *op)
 		}
 		if (probe == BF_PR_BAND && bf_name_index(bf_band_names, BF_NR_BANDS, v->s) >= 0) {
 			e->value = bf_name_index(bf_band_names, BF_NR_BANDS, v->s);
+			return 0;
+		}
+		if (probe == BF_PR_ERRNO && !strcmp(v->s, "EINVAL")) {
+			e->value = 22;   /* the errno of the last set_mempolicy, positive */
 			return 0;
 		}
 		if (probe == BF_PR_PAGEBLOCK && bf_migratetype_by_name(v->s) >= 0) {

@@ -55,6 +55,10 @@ int parse_poke(struct parser *ps, struct bf_op *op);
 /* parse_pressure.c: fill, fragment, free_all */
 int parse_pressure(struct parser *ps, struct bf_op *op);
 
+/* parse_task.c: task, set_mempolicy; task= of alloc */
+int parse_task_op(struct parser *ps, struct bf_op *op);
+int parse_task_id(struct parser *ps, const char *v, int col, int *task);
+
 /* parse_expect.c */
 int parse_expect(struct parser *ps, struct bf_op *op);
 int is_probe_keyword(const char *s);

@@ -36,7 +36,9 @@
 	X(BF_OP_EXPECT, "expect")             \
 	X(BF_OP_FILL, "fill")                 \
 	X(BF_OP_FRAGMENT, "fragment")         \
-	X(BF_OP_FREE_ALL, "free_all")
+	X(BF_OP_FREE_ALL, "free_all")         \
+	X(BF_OP_TASK, "task")                 \
+	X(BF_OP_SET_MEMPOLICY, "set_mempolicy")
 
 enum bf_op_kind {
 #define X(e, kw) e,
@@ -77,7 +79,8 @@ extern const char *const bf_op_names[BF_NR_OPS];
 	X(BF_PR_PAGETYPEINFO, "pagetypeinfo", 'd') \
 	X(BF_PR_ZONEINFO, "zoneinfo", 'd')         \
 	X(BF_PR_BAND, "band", 'n')                 \
-	X(BF_PR_POOL, "pool", 'n')
+	X(BF_PR_POOL, "pool", 'n')                 \
+	X(BF_PR_ERRNO, "errno", 'n')
 
 enum bf_probe {
 #define X(e, kw, k) e,
@@ -197,6 +200,15 @@ struct bf_op {
 	int norders;
 	unsigned char orders[BF_FILL_MAX_ORDERS];
 	int max;
+	/*
+	 * task T cpu=C; alloc ... task=T (CPU cpu runs task T from this op on);
+	 * set_mempolicy task=T (has_task) or the current task of CPU cpu
+	 */
+	int task, has_task;
+	/* set_mempolicy: MPOL_* mode, MPOL_F_STATIC_NODES/RELATIVE_NODES, node bits */
+	int mode;
+	unsigned int mflags;
+	unsigned long nodes;
 	struct bf_expect expect;
 };
 
@@ -259,6 +271,7 @@ extern const gfp_t bf_bin_gfp_base[BF_BIN_NR_GFP_BASE];
 extern const gfp_t bf_bin_gfp_mod[BF_BIN_NR_GFP_MOD];
 
 /* Look-ups shared by the parser, printer and reports. */
+extern const char *const bf_mpol_mode_names[MPOL_MAX];   /* set_mempolicy mode= names */
 int bf_page_field_by_name(const char *s, int *flagbit);
 int bf_pageflag_by_name(const char *s);  /* "PG_lru" -> bit, -1 */
 const char *bf_pageflag_name(int bit);

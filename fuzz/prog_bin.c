@@ -562,6 +562,7 @@ int bf_prog_decode(struct bf_prog *p, const uint8_t *data, size_t size)
 struct enc {
 	struct bf_bin_state st;
 	short map[MAX_PROG_HANDLES];  /* program handle -> decoder handle, -1 none */
+	int task_pending;             /* the `task` op of an alloc's task= was written, the alloc is next */
 };
 
 static int mapped(const struct enc *e, int h)
@@ -726,15 +727,32 @@ size_t bf_prog_encode_fold(const struct bf_prog *p, uint8_t *buf, size_t cap)
 		bf_bin_decode_topo(&t, &r);
 	}
 	memset(e->map, 0xff, sizeof(e->map));
+	e->task_pending = 0;
 	e->st.nr_cpus = t.nr_cpus;
 	e->st.nr_nodes = t.nr_nodes;
 	e->st.nh = e->st.nops = 0;
 	memset(e->st.mask, 0, sizeof(e->st.mask));
 	for (int i = 0; i < p->nr_ops && kept < BF_BIN_MAX_OPS; i++) {
 		const struct bf_op *op = &p->ops[i];
-		struct bf_op back;
+		struct bf_op back, plain, run;
 		struct rd r;
 
+		/* alloc ... task=T has no form of its own: `task T cpu=C` (the same run), then the alloc */
+		if ((op->kind == BF_OP_ALLOC || op->kind == BF_OP_ALLOC_EXACT) && op->has_task) {
+			if (!e->task_pending) {
+				run = (struct bf_op){ .kind = BF_OP_TASK, .cpu = op->cpu, .task = op->task, .has_task = 1,
+						      .handle = BF_NO_HANDLE, .piece = -1, .zid = -1 };
+				e->task_pending = 1;
+				op = &run;
+				i--;
+			} else {
+				plain = *op;
+				plain.has_task = 0;
+				plain.task = 0;
+				op = &plain;
+				e->task_pending = 0;
+			}
+		}
 		w.n = 0;
 		if (!encode_op(e, op, &w))
 			continue;

@@ -2,15 +2,16 @@
  * prog_bin_ext.c - the binary encoding's escape ops (docs/binary-format.md,
  * "Escape ops").  The sixteen low-nibble op codes are all taken; `check`
  * keeps only the byte 0x0f, and 0x1f..0xff -- before, dropped bytes -- name
- * further ops by their high nibble A.  A = 1..3 are the pressure ops, the
- * rest are reserved (dropped), so decoding stays total and every later
+ * further ops by their high nibble A.  A = 1..3 are the pressure ops, 4 and
+ * 5 the task ops (task, set_mempolicy), the rest are reserved (dropped), so decoding stays total and every later
  * addition has room.  Like every op, each reads all its bytes first: its
  * length depends only on its own bytes.
  */
 #include "fuzz/bin_internal.h"
 
 /* X(A, kind): the high nibble of 0x?f that names each escape op */
-#define BF_BIN_EXT_TABLE(X) X(1, BF_OP_FILL) X(2, BF_OP_FRAGMENT) X(3, BF_OP_FREE_ALL)
+#define BF_BIN_EXT_TABLE(X) X(1, BF_OP_FILL) X(2, BF_OP_FRAGMENT) X(3, BF_OP_FREE_ALL) \
+	X(4, BF_OP_TASK) X(5, BF_OP_SET_MEMPOLICY)
 
 static const unsigned char ext_kind[16] = {
 #define X(a, kind) [a] = kind,
@@ -68,6 +69,21 @@ int bf_bin_decode_ext(struct rd *r, unsigned a, struct bf_op *op, int nr_cpus, i
 		}
 		return 1;
 	}
+	case BF_OP_TASK:
+		op->task = (int)((b1 >> 3) & 7);
+		op->has_task = 1;
+		return 1;
+	case BF_OP_SET_MEMPOLICY:
+		b2 = u8(r);
+		op->has_task = (b1 >> 3) & 1;
+		if (op->has_task) {
+			op->task = (int)((b1 >> 4) & 7);
+			op->cpu = 0;
+		}
+		op->mode = (int)((b2 & 7) % MPOL_MAX);
+		op->mflags = ((b2 >> 3) & 1 ? MPOL_F_STATIC_NODES : 0) | ((b2 >> 4) & 1 ? MPOL_F_RELATIVE_NODES : 0);
+		op->nodes = u8(r) & ((1u << BF_MAX_NODES) - 1);
+		return 1;
 	default:  /* free_all */
 		return 1;
 	}
@@ -103,6 +119,15 @@ int bf_bin_encode_ext(const struct bf_op *op, struct wr *w)
 		w8(w, z ? node | has_node << 2 : 0);
 		return 1;
 	}
+	case BF_OP_TASK:
+		w8(w, cpu | ((unsigned)op->task & 7) << 3);
+		return 1;
+	case BF_OP_SET_MEMPOLICY:
+		w8(w, (op->has_task ? 0 : cpu) | (unsigned)(op->has_task != 0) << 3 | ((unsigned)op->task & 7) << 4);
+		w8(w, ((unsigned)op->mode % MPOL_MAX) | (op->mflags & MPOL_F_STATIC_NODES ? 8u : 0) |
+			      (op->mflags & MPOL_F_RELATIVE_NODES ? 16u : 0));
+		w8(w, (unsigned)op->nodes & ((1u << BF_MAX_NODES) - 1));
+		return 1;
 	default:
 		w8(w, cpu);
 		return 1;

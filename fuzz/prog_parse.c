@@ -345,6 +345,10 @@ static int parse_op(struct parser *ps)
 					return -1;
 				op->nid = (int)n;
 				op->has_node = 1;
+			} else if (!strcmp(key, "task")) {
+				if (parse_task_id(ps, val, vcol, &op->task))
+					return -1;
+				op->has_task = 1;
 			} else {
 				return fail(ps, t[i].col, "unknown argument '%s' for %s", key, t[0].s);
 			}
@@ -421,6 +425,9 @@ static int parse_op(struct parser *ps)
 		return 0;
 	case BF_OP_TASKFLAGS:
 		return parse_taskflags(ps, op);
+	case BF_OP_TASK:
+	case BF_OP_SET_MEMPOLICY:
+		return parse_task_op(ps, op);
 	case BF_OP_VMSTAT_UPDATE:
 		if (ps->nt != 2 || !kvc(&t[1], key, sizeof(key), &val, &vcol) || strcmp(key, "cpu"))
 			return fail(ps, t[0].col, "usage: vmstat_update cpu=N");

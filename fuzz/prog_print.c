@@ -239,6 +239,10 @@ static void print_expect(FILE *f, const struct bf_prog *p, const struct bf_op *o
 		}
 		/* fall through */
 	default:
+		if (e->probe == BF_PR_ERRNO && e->value == 22) {
+			fputs("EINVAL", f);
+			break;
+		}
 		print_number(f, e->value, e->cmp);
 	}
 	fputc('\n', f);
@@ -262,6 +266,8 @@ static void print_op(FILE *f, const struct bf_prog *p, const struct bf_op *op)
 			fprintf(f, " cpu=%d", op->cpu);
 		if (op->has_node)
 			fprintf(f, " node=%d", op->nid);
+		if (op->has_task)
+			fprintf(f, " task=%d", op->task);
 		if (op->lru)
 			fputs(" lru", f);
 		break;
@@ -271,6 +277,31 @@ static void print_op(FILE *f, const struct bf_prog *p, const struct bf_op *op)
 		print_gfp(f, op->gfp);
 		if (op->cpu)
 			fprintf(f, " cpu=%d", op->cpu);
+		if (op->has_task)
+			fprintf(f, " task=%d", op->task);
+		break;
+	case BF_OP_TASK:
+		fprintf(f, " %d cpu=%d", op->task, op->cpu);
+		break;
+	case BF_OP_SET_MEMPOLICY:
+		if (op->has_task)
+			fprintf(f, " task=%d", op->task);
+		else if (op->cpu)
+			fprintf(f, " cpu=%d", op->cpu);
+		fprintf(f, " mode=%s", NAME_OR(bf_mpol_mode_names, op->mode));
+		if (op->nodes) {
+			const char *sep = " nodes=";
+
+			for (int n = 0; n < BF_MAX_NODES; n++)
+				if (op->nodes & (1UL << n)) {
+					fprintf(f, "%s%d", sep, n);
+					sep = ",";
+				}
+		}
+		if (op->mflags)
+			fprintf(f, " flags=%s%s%s", op->mflags & MPOL_F_STATIC_NODES ? "static" : "",
+				(op->mflags & MPOL_MODE_FLAGS) == MPOL_MODE_FLAGS ? "|" : "",
+				op->mflags & MPOL_F_RELATIVE_NODES ? "relative" : "");
 		break;
 	case BF_OP_FREE:
 	case BF_OP_PUT:
@@ -462,7 +493,9 @@ static int op_equal(const struct bf_prog *pa, const struct bf_op *a, const struc
 	    a->size != b->size || a->lru != b->lru || a->has_node != b->has_node || a->npoke != b->npoke ||
 	    a->page != b->page || a->value != b->value || a->sysctl != b->sysctl || a->nvalues != b->nvalues)
 		return 0;
-	if (a->norders != b->norders || a->max != b->max)
+	if (a->norders != b->norders || a->max != b->max || a->has_task != b->has_task ||
+	    (a->has_task && a->task != b->task) || a->mode != b->mode || a->mflags != b->mflags ||
+	    a->nodes != b->nodes)
 		return 0;
 	for (int i = 0; i < a->norders && i < BF_FILL_MAX_ORDERS; i++)
 		if (a->orders[i] != b->orders[i])

@@ -195,7 +195,7 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 	gfp_t gfp = op->gfp;
 	unsigned int order = op->order;
 	unsigned long pfn = op->pfn, n, kept = 0, taken;
-	int pref = op->nid >= 0 ? op->nid : o->cpu_node[op->cpu >= 0 && op->cpu < BF_MAX_CPUS ? op->cpu : 0];
+	int pref;
 	int nf = (gfp & __GFP_THISNODE) != 0, reject_order, reject_mt;
 	struct bf_ozone *z;
 	char g[160];
@@ -208,6 +208,8 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 		kept = (op->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	}
 	hz = bf_o_gfp_zone(gfp, &zone_bad);
+	bf_o_policy_decide(o, op, gfp);   /* policy.c: where alloc_pages_current sends it */
+	pref = o->pol.pref;
 	reject_order = order >= MAX_ORDER;
 	reject_mt = !reject_order && bf_o_gfp_mt_invalid(gfp);
 	o->e.gfp = gfp;
@@ -241,7 +243,7 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 			return bf_o_div(d, BF_DIV_NOFAIL_NULL, NULL, -1, -1, NO_PFN,
 					"order %u gfp %s returned NULL without the model's loop cap", order,
 					gfp_str(gfp, g, sizeof(g)));
-		if (bf_o_must_succeed(o, gfp, order, op->cpu, pref, why, sizeof(why)))
+		if (bf_o_must_succeed(o, gfp, order, op->cpu, pref, o->pol.mask, why, sizeof(why)))
 			return bf_o_div(d, BF_DIV_UNEXPECTED_FAIL, NULL, -1, -1, NO_PFN,
 					"order %u gfp %s returned NULL; %s", order, gfp_str(gfp, g, sizeof(g)), why);
 		o->st.undecided_fails++;
@@ -270,6 +272,8 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 	if (nf && z->nid != pref)
 		return bf_o_div(d, BF_DIV_WRONG_NODE, NULL, z->nid, z->zid, pfn,
 				"__GFP_THISNODE on node %d, got node %d", pref, z->nid);
+	if (bf_o_policy_page(o, op, gfp, order, z, pfn, d))
+		return 1;
 	if (new_page_state(o, w, op, gfp, pfn, order, exact ? kept : 0, !exact && order > 0 && (gfp & __GFP_COMP), d))
 		return 1;
 	return bf_o_watermark_breach(o, z, gfp, order, op->cpu, d);

@@ -21,8 +21,11 @@ int bf_div_by_name(const char *name)
 {
 	if (!strncmp(name, "accounting:", 11))
 		return BF_DIV_ACCOUNTING;
-	for (int i = 0; i < BF_NR_DIVS; i++)
-		if (!strcmp(name, bf_div_names[i]))
+	for (int i = 0; i < BF_NR_DIVS; i++) {
+		size_t n = strlen(bf_div_names[i]);
+
+		if (!strncmp(name, bf_div_names[i], n) && (!name[n] || name[n] == ':'))   /* wrong-node:policy */
 			return i;
+	}
 	return -1;
 }

@@ -158,8 +158,13 @@ static int zone_must_serve(struct bf_oracle *o, struct bf_ozone *z, gfp_t gfp, u
 	return 0;
 }
 
+int bf_o_zone_must_serve(struct bf_oracle *o, struct bf_ozone *z, gfp_t gfp, unsigned int order, int cpu, int hz)
+{
+	return zone_must_serve(o, z, gfp, order, cpu, hz, cma_possible(o, gfp, cpu));
+}
+
 int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
-		      char *why, size_t len)
+		      unsigned long nodemask, char *why, size_t len)
 {
 	int bad, hz = bf_o_gfp_zone(gfp, &bad), nf = (gfp & __GFP_THISNODE) != 0;
 	int cma = cma_possible(o, gfp, cpu);
@@ -172,7 +177,7 @@ int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cp
 		int zid = o->ezl_zid[pref_nid][nf][i];
 		struct bf_ozone *z = &o->z[BF_ZI(o->ezl_nid[pref_nid][nf][i], zid)];
 
-		if (zid > hz || !z->live)
+		if (zid > hz || !z->live || (nodemask && !(nodemask >> z->nid & 1)))
 			continue;
 		if (zone_must_serve(o, z, gfp, order, cpu, hz, cma)) {
 			snprintf(why, len, "%s/%d: free %ld, highatomic %lu, low %lu, lowmem_reserve %ld, a usable block",

@@ -279,8 +279,12 @@ void bf_o_apply(struct bf_oracle *o, const struct bf_oracle_op *op)
 		o->irq[c] = op->value != 0;
 		break;
 	case BF_OOP_TASKFLAGS:
-		o->pf[c] = (unsigned int)op->value;
+		bf_o_task_flags(o, c, (unsigned int)op->value);
 		break;
+	case BF_OOP_TASK:
+		bf_o_task_apply(o, op);
+		break;
+	case BF_OOP_SET_MEMPOLICY:   /* bf_o_mempolicy_after */
 	case BF_OOP_DRAIN:
 	case BF_OOP_SYSCTL:
 	case BF_OOP_VMSTAT:

@@ -33,6 +33,7 @@ void bf_oracle_before(struct bf_oracle *o, const struct world *w, const struct b
 	}
 	if (op->kind != BF_OOP_ALLOC && op->kind != BF_OOP_ALLOC_EXACT)
 		return;
+	bf_o_policy_before(o, w);
 	for (int i = 0; i < o->nr_live; i++) {
 		struct bf_ozone *z = &o->z[o->live[i]];
 
@@ -55,8 +56,13 @@ int bf_oracle_after(struct bf_oracle *o, const struct world *w, const struct bf_
 	d->nid = d->zid = -1;
 	d->pfn = NO_PFN;
 	o->st.ops++;
-	if (op->kind == BF_OOP_ALLOC || op->kind == BF_OOP_ALLOC_EXACT)
+	if (op->kind == BF_OOP_ALLOC || op->kind == BF_OOP_ALLOC_EXACT) {
 		rc = bf_o_alloc_after(o, w, op, d);
+		if (!rc)
+			rc = bf_o_policy_after(o, w, op, d);
+	}
+	if (op->kind == BF_OOP_SET_MEMPOLICY)
+		rc = bf_o_mempolicy_after(o, w, op, d);
 	if (rc)
 		return rc;
 	bf_o_apply(o, op);

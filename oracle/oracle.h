@@ -33,7 +33,8 @@
 	X(BF_DIV_DOUBLE_ALLOC, "double-alloc", "a returned block overlaps pages that were not free")       \
 	X(BF_DIV_MISALIGNED, "misaligned", "a returned block is not aligned to its order or leaves its zone") \
 	X(BF_DIV_WRONG_ZONE, "wrong-zone", "a block came from a zone gfp_zone() and the zonelist do not allow") \
-	X(BF_DIV_WRONG_NODE, "wrong-node", "a block came from a node the request does not allow")          \
+	X(BF_DIV_WRONG_NODE, "wrong-node", "a block came from a node the request does not allow (:policy, :interleave: against the memory policy)") \
+	X(BF_DIV_MEMPOLICY, "mempolicy", "set_mempolicy's verdict or the policy it stored differs from do_set_mempolicy's") \
 	X(BF_DIV_BAD_NEW_PAGE, "bad-new-page", "a new page is not in the state post_alloc_hook leaves")     \
 	X(BF_DIV_COMPOUND_META, "compound-meta", "compound metadata differs from prep_compound_page's")    \
 	X(BF_DIV_NOFAIL_NULL, "nofail-null", "a __GFP_NOFAIL request returned NULL")                       \
@@ -97,6 +98,8 @@ enum bf_oop_kind {
 	BF_OOP_SYSCTL,           /* world_sysctl: watermarks/reserves/pcp sizes may change */
 	BF_OOP_VMSTAT,           /* vmstat_refresh / vmstat_update: may trim pcp lists */
 	BF_OOP_OTHER,            /* anything that does not touch allocator state (check, dump, expect) */
+	BF_OOP_TASK,             /* world_task_run(cpu, task) */
+	BF_OOP_SET_MEMPOLICY,    /* world_set_mempolicy(task, mode, mflags, nodes): its result in rc */
 };
 
 struct bf_oracle_op {
@@ -109,6 +112,11 @@ struct bf_oracle_op {
 	unsigned long pfn;       /* alloc: the result (NO_PFN = NULL), set before bf_oracle_after; else the page */
 	int field;               /* poke: enum bf_poke_field */
 	unsigned long value;     /* poke value, irq on/off, task flags */
+	int task;                /* task, set_mempolicy: the task */
+	int mode;                /* set_mempolicy: MPOL_* */
+	unsigned int mflags;     /* set_mempolicy: MPOL_F_STATIC_NODES/RELATIVE_NODES */
+	unsigned long nodes;     /* set_mempolicy: node bits */
+	long rc;                 /* set_mempolicy: what the world returned, set before bf_oracle_after */
 };
 
 struct bf_oracle;

@@ -60,6 +60,7 @@ struct bf_ozone {
 	int flag_before;                         /* ZONE_BOOSTED_WATERMARK */
 	/* snapshot before an allocation */
 	long free_global, cma_global;
+	unsigned long ilhit_before;              /* NUMA_INTERLEAVE_HIT (policy.c) */
 	struct bf_zone_info zi;
 };
 
@@ -80,6 +81,22 @@ struct bf_opexp {
 
 struct bf_fblock { unsigned long pfn; unsigned char order, mt; };
 
+/* A task as policy.c models it: PF_* flags, memory policy, il_prev. */
+struct bf_otask {
+	int has_policy, mode;                    /* mode MPOL_PREFERRED for LOCAL */
+	unsigned int flags;                      /* user mode flags, 2 = MPOL_F_LOCAL */
+	int pref;                                /* PREFERRED's node, -1 local */
+	unsigned long nodes, user;               /* BIND/INTERLEAVE nodes; user_nodemask or cpuset_mems_allowed */
+	int il_prev;
+	unsigned int pf;
+};
+/* Where the current allocation was sent (policy.c's bf_o_policy_decide). */
+struct bf_opol {
+	int kind;                                /* MPOL_DEFAULT (local or node asked), PREFERRED, BIND, INTERLEAVE */
+	int pref;                                /* the preferred node */
+	unsigned long mask;                      /* BIND's nodemask when it applies, else 0 */
+};
+
 struct bf_oracle {
 	unsigned long npfn, nwords;
 	uint64_t *held, *unk, *taint, *hwp, *present, *onlist, *onpcp;
@@ -93,7 +110,13 @@ struct bf_oracle {
 	int zl_bad;                              /* 1: the world's zonelists break the rule, zl_div says how; 2: reported */
 	struct bf_divergence zl_div;
 	int irq[BF_MAX_CPUS];
-	unsigned int pf[BF_MAX_CPUS];
+	unsigned int pf[BF_MAX_CPUS];            /* PF_* of each CPU's current task */
+	/* tasks and policies (policy.c) */
+	int cur[BF_MAX_CPUS];                    /* the task each CPU runs */
+	struct bf_otask task[BF_MAX_TASKS];
+	unsigned long n_memory, n_high;          /* nodes with memory; with memory below Movable */
+	int policy_zone, any_interleave;
+	struct bf_opol pol;
 	unsigned int fixes;
 	int mobility_off;
 	/* held blocks: open addressing on the head pfn, linear probing */
@@ -173,7 +196,21 @@ int bf_o_no_watermarks_possible(const struct bf_oracle *o, gfp_t gfp, int cpu);
 int bf_o_watermark_breach(struct bf_oracle *o, const struct bf_ozone *z, gfp_t gfp, unsigned int order,
 			  int cpu, struct bf_divergence *d);
 int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
-		      char *why, size_t len);
+		      unsigned long nodemask, char *why, size_t len);   /* nodemask 0: every node */
+int bf_o_zone_must_serve(struct bf_oracle *o, struct bf_ozone *z, gfp_t gfp, unsigned int order, int cpu, int hz);
+
+/* tasks and memory policies (policy.c) */
+void bf_o_tasks_reset(struct bf_oracle *o);
+void bf_o_task_flags(struct bf_oracle *o, int cpu, unsigned int pf);
+void bf_o_task_apply(struct bf_oracle *o, const struct bf_oracle_op *op);
+int bf_o_mempolicy_after(struct bf_oracle *o, const struct world *w, const struct bf_oracle_op *op,
+			 struct bf_divergence *d);
+void bf_o_policy_decide(struct bf_oracle *o, const struct bf_oracle_op *op, gfp_t gfp);
+int bf_o_policy_page(struct bf_oracle *o, const struct bf_oracle_op *op, gfp_t gfp, unsigned int order,
+		     const struct bf_ozone *z, unsigned long pfn, struct bf_divergence *d);
+void bf_o_policy_before(struct bf_oracle *o, const struct world *w);
+int bf_o_policy_after(struct bf_oracle *o, const struct world *w, const struct bf_oracle_op *op,
+		      struct bf_divergence *d);
 
 /* zonelists (zonelist.c): build the rule's from the topology; judge the world's (zl_*) against them */
 void bf_o_zonelists_build(struct bf_oracle *o, const struct world *w);

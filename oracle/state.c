@@ -243,8 +243,8 @@ int bf_o_div(struct bf_divergence *d, enum bf_div_kind k, const char *sub, int n
 	va_list ap;
 
 	d->kind = k;
-	if (k == BF_DIV_ACCOUNTING && sub)
-		snprintf(d->name, sizeof(d->name), "accounting:%s", sub);
+	if (sub)   /* accounting:NR_FREE_PAGES, wrong-node:policy */
+		snprintf(d->name, sizeof(d->name), "%s:%s", bf_div_names[k], sub);
 	else
 		snprintf(d->name, sizeof(d->name), "%s", bf_div_names[k]);
 	d->nid = nid;
@@ -405,6 +405,7 @@ int bf_oracle_reset(struct bf_oracle *o, const struct world *w)
 			o->zl_n[n][nf] = bf_zonelist(w, n, nf, o->zl_nid[n][nf], o->zl_zid[n][nf], BF_O_ZONES);
 	bf_o_zonelists_build(o, w);
 	o->zl_bad = bf_o_zonelists_judge(o, &o->zl_div);
+	bf_o_tasks_reset(o);
 	o->fixes = bf_fixes(w);
 	o->mobility_off = bf_mobility_grouping_disabled(w);
 	memcpy(o->warn_before, bf_records(w)->warn_count, sizeof(o->warn_before));

@@ -31,14 +31,28 @@ struct rstate {
 	unsigned char alive[MAX_ORDER_NR_PAGES];
 };
 
+static void emit_call(FILE *f, enum bf_oop_kind k, int cpu, const char *pfn, unsigned int order, const char *extra,
+		      const char *call);
+
 static const char *const oop_names[] = {
 	[BF_OOP_ALLOC] = "BF_OOP_ALLOC", [BF_OOP_ALLOC_EXACT] = "BF_OOP_ALLOC_EXACT",
 	[BF_OOP_FREE_PAGES] = "BF_OOP_FREE_PAGES", [BF_OOP_FREE_EXACT] = "BF_OOP_FREE_EXACT",
 	[BF_OOP_GET] = "BF_OOP_GET", [BF_OOP_PUT] = "BF_OOP_PUT", [BF_OOP_SPLIT] = "BF_OOP_SPLIT",
 	[BF_OOP_POKE] = "BF_OOP_POKE", [BF_OOP_IRQ] = "BF_OOP_IRQ", [BF_OOP_TASKFLAGS] = "BF_OOP_TASKFLAGS",
 	[BF_OOP_DRAIN] = "BF_OOP_DRAIN", [BF_OOP_SYSCTL] = "BF_OOP_SYSCTL", [BF_OOP_VMSTAT] = "BF_OOP_VMSTAT",
-	[BF_OOP_OTHER] = "BF_OOP_OTHER",
+	[BF_OOP_OTHER] = "BF_OOP_OTHER", [BF_OOP_TASK] = "BF_OOP_TASK",
+	[BF_OOP_SET_MEMPOLICY] = "BF_OOP_SET_MEMPOLICY",
 };
+
+/* task T cpu=C, and the task= of alloc: CPU C runs task T from here on */
+static void emit_task_run(FILE *f, int cpu, int task)
+{
+	char extra[64], call[96];
+
+	snprintf(extra, sizeof(extra), "\t\top.task = %d;\n", task);
+	snprintf(call, sizeof(call), "world_task_run(r.w, %d, %d)", cpu, task);
+	emit_call(f, BF_OOP_TASK, cpu, "NO_PFN", 0, extra, call);
+}
 
 static const char *const poke_names[] = {
 	[POKE_FLAGS_SET] = "POKE_FLAGS_SET", [POKE_FLAGS_CLEAR] = "POKE_FLAGS_CLEAR",
@@ -326,6 +340,8 @@ static void emit_alloc(FILE *f, const struct bf_prog *p, const struct bf_op *op,
 	int exact = op->kind == BF_OP_ALLOC_EXACT;
 
 	gfp_format(op->gfp, gfps, sizeof(gfps));
+	if (op->has_task)
+		emit_task_run(f, op->cpu, op->task);
 	memset(h, 0, sizeof(*h));
 	h->exact = exact;
 	h->refs = h->live = 1;
@@ -485,6 +501,24 @@ static void emit_op(FILE *f, const struct bf_prog *p, int i, struct rstate *hs)
 		snprintf(call, sizeof(call), "world_set_task_flags(r.w, %d, 0x%xu)", op->cpu, (unsigned int)op->value);
 		emit_call(f, BF_OOP_TASKFLAGS, op->cpu, "NO_PFN", 0, extra, call);
 		break;
+	case BF_OP_TASK:
+		emit_task_run(f, op->cpu, op->task);
+		break;
+	case BF_OP_SET_MEMPOLICY: {
+		char task[64];
+
+		if (op->has_task)
+			snprintf(task, sizeof(task), "%d", op->task);
+		else
+			snprintf(task, sizeof(task), "bf_current_task(r.w, %d)", op->cpu);
+		snprintf(extra, sizeof(extra),
+			 "\t\top.task = %s;\n\t\top.mode = %d;\n\t\top.mflags = 0x%xu;\n\t\top.nodes = 0x%lxUL;\n",
+			 task, op->mode, op->mflags, op->nodes);
+		snprintf(call, sizeof(call), "op.rc = world_set_mempolicy(r.w, op.task, %d, 0x%xu, 0x%lxUL)", op->mode,
+			 op->mflags, op->nodes);
+		emit_call(f, BF_OOP_SET_MEMPOLICY, op->cpu, "NO_PFN", 0, extra, call);
+		break;
+	}
 	case BF_OP_SYSCTL: {
 		int n = snprintf(call, sizeof(call), "world_sysctl(r.w, %d, (const long[]){", op->sysctl);
 

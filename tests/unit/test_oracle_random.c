@@ -118,6 +118,12 @@ static int do_call(struct run *r, struct call *c)
 	case BF_OOP_TASKFLAGS:
 		world_set_task_flags(r->w, op->cpu, (unsigned int)op->value);
 		break;
+	case BF_OOP_TASK:
+		world_task_run(r->w, op->cpu, op->task);
+		break;
+	case BF_OOP_SET_MEMPOLICY:
+		op->rc = world_set_mempolicy(r->w, op->task, op->mode, op->mflags, op->nodes);
+		break;
 	case BF_OOP_DRAIN:
 		if (op->cpu < 0)
 			drain_all_pages(r->w, op->nid, op->zid);

@@ -108,6 +108,33 @@ TEST(hand_written_bytes_mean_what_the_format_says)
 	return 0;
 }
 
+TEST(hand_written_escape_bytes_are_the_task_ops)
+{
+	static const uint8_t b[] = {
+		0x01, 0x00, 0x00, 0x00, 0x00, /* 2 nodes, 2 cpus, default zones */
+		0x5f, 0x00, 0x03, 0x03,       /* set_mempolicy (cpu 0's task) interleave nodes 0,1 */
+		0x5f, 0x39, 0x0a, 0x02,       /* set_mempolicy task=3 bind static nodes 1 (cpu bits ignored) */
+		0x4f, 0x19,                   /* task 3 cpu=1 */
+		0x5f, 0x00, 0x18, 0x01,       /* both flags: refused by 5.10 */
+	};
+	static uint8_t buf[BUF];
+	struct bf_prog p;
+	char *text;
+
+	bf_prog_init(&p);
+	bf_prog_decode(&p, b, sizeof(b));
+	text = bf_prog_to_text(&p);
+	ASSERT_STREQ(text, "node 0 cpus=0\nzone 0 DMA 1\nzone 0 DMA32 2\nzone 0 Normal 4\n"
+			   "node 1 cpus=1\nzone 1 DMA 1\nzone 1 DMA32 2\nzone 1 Normal 4\n\n"
+			   "set_mempolicy mode=interleave nodes=0,1\n"
+			   "set_mempolicy task=3 mode=bind nodes=1 flags=static\ntask 3 cpu=1\n"
+			   "set_mempolicy mode=default nodes=0 flags=static|relative\n");
+	ASSERT_EQ(identity(&p, buf), 0);
+	free(text);
+	bf_prog_free(&p);
+	return 0;
+}
+
 TEST(hand_written_escape_bytes_are_the_pressure_ops)
 {
 	static const uint8_t b[] = {
@@ -115,7 +142,7 @@ TEST(hand_written_escape_bytes_are_the_pressure_ops)
 		0x1f, 0x31, 0x08, 0x63, 0x00, /* fill: cpu 1, Normal, band low; 2 orders; max 100 */
 		0x30, 0x00, 0x00,             /* orders 0 and 3; gfp GFP_KERNEL */
 		0x2f, 0x58, 0x00,             /* fragment Normal one-per-pageblock */
-		0x4f,                         /* reserved escape: dropped, one byte */
+		0x6f,                         /* reserved escape: dropped, one byte */
 		0x3f, 0x01,                   /* free_all cpu=1 */
 	};
 	static uint8_t buf[BUF];
@@ -444,7 +471,7 @@ TEST(decode_speed)
 }
 
 RUN_TESTS(T(empty_input_is_the_default_small_world), T(hand_written_bytes_mean_what_the_format_says),
-	  T(hand_written_escape_bytes_are_the_pressure_ops),
+	  T(hand_written_escape_bytes_are_the_pressure_ops), T(hand_written_escape_bytes_are_the_task_ops),
 	  T(every_input_up_to_two_bytes_decodes_runs_and_round_trips),
 	  T(random_inputs_of_every_short_length_decode_run_and_round_trip),
 	  T(hundred_thousand_random_inputs_decode_and_round_trip), T(binary_text_binary_is_the_identity),
