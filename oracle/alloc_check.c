@@ -243,7 +243,8 @@ int bf_o_alloc_after(struct bf_oracle *o, const struct world *w, const struct bf
 			return bf_o_div(d, BF_DIV_NOFAIL_NULL, NULL, -1, -1, NO_PFN,
 					"order %u gfp %s returned NULL without the model's loop cap", order,
 					gfp_str(gfp, g, sizeof(g)));
-		if (bf_o_must_succeed(o, gfp, order, op->cpu, pref, o->pol.mask, why, sizeof(why)))
+		if ((capped && bf_o_nofail_reserves_serve(o, gfp, order, op->cpu, pref, o->pol.mask, why, sizeof(why))) ||
+		    bf_o_must_succeed(o, gfp, order, op->cpu, pref, o->pol.mask, why, sizeof(why)))
 			return bf_o_div(d, BF_DIV_UNEXPECTED_FAIL, NULL, -1, -1, NO_PFN,
 					"order %u gfp %s returned NULL; %s", order, gfp_str(gfp, g, sizeof(g)), why);
 		o->st.undecided_fails++;

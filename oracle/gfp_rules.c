@@ -163,6 +163,46 @@ int bf_o_zone_must_serve(struct bf_oracle *o, struct bf_ozone *z, gfp_t gfp, uns
 	return zone_must_serve(o, z, gfp, order, cpu, hz, cma_possible(o, gfp, cpu));
 }
 
+/*
+ * A __GFP_NOFAIL request the model gave up on (its loop cap, deviation 2):
+ * 5.10 would have kept looping, and every loop's __alloc_pages_may_oom gives
+ * it ALLOC_NO_WATERMARKS (out_of_memory() fails, the NOFAIL branch) unless
+ * the OOM path is skipped (a costly order, __GFP_RETRY_MAYFAIL or
+ * __GFP_THISNODE, a request below ZONE_NORMAL; PF_MEMALLOC never reaches
+ * it).  Without watermarks and without ALLOC_HARDER, rmqueue takes any
+ * Unmovable, Movable or Reclaimable block of the order or more (__rmqueue
+ * falls back among them) or, at order 0, the CPU's pcp list: if a zone of the
+ * list holds one, the loop would have ended with a page.
+ */
+int bf_o_nofail_reserves_serve(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
+			       unsigned long nodemask, char *why, size_t len)
+{
+	int bad, hz = bf_o_gfp_zone(gfp, &bad);
+	int mt = o->mobility_off ? MIGRATE_UNMOVABLE : (int)((gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE)) >> 3);
+	int c = cpu >= 0 && cpu < BF_MAX_CPUS ? cpu : 0;
+
+	if (!o->before_fresh || order > PAGE_ALLOC_COSTLY_ORDER || bf_o_gfp_mt_invalid(gfp) || pref_nid < 0 ||
+	    pref_nid >= o->nr_nodes || !(gfp & __GFP_NOFAIL) || !(gfp & __GFP_DIRECT_RECLAIM) ||
+	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) || hz < ZONE_NORMAL || (o->pf[c] & PF_MEMALLOC))
+		return 0;
+	for (int i = 0; i < o->ezl_n[pref_nid][0]; i++) {
+		int zid = o->ezl_zid[pref_nid][0][i];
+		struct bf_ozone *z = &o->z[BF_ZI(o->ezl_nid[pref_nid][0][i], zid)];
+		int found = order == 0 && cpu >= 0 && cpu < o->nr_cpus && o->pcp_len[cpu][BF_ZI(z->nid, zid)][mt] > 0;
+
+		if (zid > hz || !z->live || z->degraded || z->dirty || z->rebase || (nodemask && !(nodemask >> z->nid & 1)))
+			continue;
+		for (unsigned int k = order; k < MAX_ORDER && !found; k++)
+			found = z->cnt[k][MIGRATE_UNMOVABLE] || z->cnt[k][MIGRATE_MOVABLE] || z->cnt[k][MIGRATE_RECLAIMABLE];
+		if (found) {
+			snprintf(why, len, "__GFP_NOFAIL: 5.10's ALLOC_NO_WATERMARKS attempt (__alloc_pages_may_oom) "
+				 "takes a free block of %s/%d", bf_zone_name(zid), z->nid);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
 		      unsigned long nodemask, char *why, size_t len)
 {

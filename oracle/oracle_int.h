@@ -195,6 +195,9 @@ unsigned int bf_o_order_of_size(size_t size);
 int bf_o_no_watermarks_possible(const struct bf_oracle *o, gfp_t gfp, int cpu);
 int bf_o_watermark_breach(struct bf_oracle *o, const struct bf_ozone *z, gfp_t gfp, unsigned int order,
 			  int cpu, struct bf_divergence *d);
+/* A NOFAIL NULL at the model's loop cap where 5.10's reserve attempt would have served (gfp_rules.c). */
+int bf_o_nofail_reserves_serve(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
+			       unsigned long nodemask, char *why, size_t len);
 int bf_o_must_succeed(struct bf_oracle *o, gfp_t gfp, unsigned int order, int cpu, int pref_nid,
 		      unsigned long nodemask, char *why, size_t len);   /* nodemask 0: every node */
 int bf_o_zone_must_serve(struct bf_oracle *o, struct bf_ozone *z, gfp_t gfp, unsigned int order, int cpu, int hz);

@@ -502,7 +502,8 @@ int bf_report_write_opts(struct bf_store *st, const struct bf_report_opts *o, FI
 	}
 	sqlite3_finalize(s);
 	/* new findings first, then the known-upstream ones (5.10.0's own bugs), each by id */
-	qsort(rows, (size_t)nrows, sizeof(*rows), row_order);
+	if (nrows > 1)   /* an empty store has no array: qsort must not see NULL */
+		qsort(rows, (size_t)nrows, sizeof(*rows), row_order);
 	if ((o->coverage_json || o->reach || o->coverage_html) &&
 	    bf_rep_cov_load(o->coverage_json, o->reach, o->coverage_html, &cov, log))
 		rc = -1;

@@ -246,7 +246,8 @@ static void uniq_times(long *t, int *n)
 {
 	int k = 0;
 
-	qsort(t, (size_t)*n, sizeof(*t), cmp_long);
+	if (*n > 1)   /* no samples: maybe no array, and qsort must not see NULL */
+		qsort(t, (size_t)*n, sizeof(*t), cmp_long);
 	for (int i = 0; i < *n; i++)
 		if (!k || t[k - 1] != t[i])
 			t[k++] = t[i];

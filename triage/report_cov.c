@@ -577,7 +577,8 @@ static void pct(char *buf, size_t n, long a, long b)
 
 static void sort_funcs(const struct bf_rep_cov *c)
 {
-	qsort(c->f, (size_t)c->nf, sizeof(*c->f), func_order);
+	if (c->nf > 1)   /* none loaded: no array, and qsort must not see NULL */
+		qsort(c->f, (size_t)c->nf, sizeof(*c->f), func_order);
 }
 
 void bf_rep_cov_md(FILE *f, const struct bf_rep_cov *c)
