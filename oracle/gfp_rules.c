@@ -168,8 +168,8 @@ int bf_o_zone_must_serve(struct bf_oracle *o, struct bf_ozone *z, gfp_t gfp, uns
  * 5.10 would have kept looping, and every loop's __alloc_pages_may_oom gives
  * it ALLOC_NO_WATERMARKS (out_of_memory() fails, the NOFAIL branch) unless
  * the OOM path is skipped (a costly order, __GFP_RETRY_MAYFAIL or
- * __GFP_THISNODE, a request below ZONE_NORMAL; PF_MEMALLOC never reaches
- * it).  Without watermarks and without ALLOC_HARDER, rmqueue takes any
+ * __GFP_THISNODE, a request below ZONE_NORMAL; __GFP_NORETRY and PF_MEMALLOC
+ * go to nopage before it, and NOFAIL's ALLOC_HARDER retry loops there).  Without watermarks and without ALLOC_HARDER, rmqueue takes any
  * Unmovable, Movable or Reclaimable block of the order or more (__rmqueue
  * falls back among them) or, at order 0, the CPU's pcp list: if a zone of the
  * list holds one, the loop would have ended with a page.
@@ -183,7 +183,8 @@ int bf_o_nofail_reserves_serve(struct bf_oracle *o, gfp_t gfp, unsigned int orde
 
 	if (!o->before_fresh || order > PAGE_ALLOC_COSTLY_ORDER || bf_o_gfp_mt_invalid(gfp) || pref_nid < 0 ||
 	    pref_nid >= o->nr_nodes || !(gfp & __GFP_NOFAIL) || !(gfp & __GFP_DIRECT_RECLAIM) ||
-	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) || hz < ZONE_NORMAL || (o->pf[c] & PF_MEMALLOC))
+	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE | __GFP_NORETRY)) || hz < ZONE_NORMAL ||
+	    (o->pf[c] & PF_MEMALLOC))
 		return 0;
 	for (int i = 0; i < o->ezl_n[pref_nid][0]; i++) {
 		int zid = o->ezl_zid[pref_nid][0][i];
