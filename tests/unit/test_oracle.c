@@ -14,59 +14,7 @@
 #include "core/testhook.h"
 #include "fuzz/exec.h"
 #include "oracle/oracle.h"
-
-#define KEEP (NO_PFN - 1)
-
-struct tw {
-	struct world *w;
-	struct bf_oracle *o;
-	struct bf_divergence d;
-};
-
-static int tw_open(struct tw *t, const struct bf_topology *topo)
-{
-	struct bf_topology def;
-	char err[256];
-
-	if (!topo) {
-		bf_topology_default(&def);
-		topo = &def;
-	}
-	t->w = world_create(topo, err, sizeof(err));
-	t->o = t->w ? bf_oracle_create(t->w) : NULL;
-	return t->o ? 0 : -1;
-}
-
-static void tw_close(struct tw *t)
-{
-	bf_oracle_destroy(t->o);
-	world_destroy(t->w);
-}
-
-/* An allocation through world and oracle; `fake` replaces the result the oracle is told. */
-static int oalloc(struct tw *t, int cpu, int nid, gfp_t gfp, unsigned int order, unsigned long fake,
-		  unsigned long *out)
-{
-	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = cpu, .gfp = gfp, .order = order, .nid = nid, .zid = -1 };
-
-	bf_oracle_before(t->o, t->w, &op);
-	op.pfn = nid >= 0 ? alloc_pages_node(t->w, cpu, nid, gfp, order) : alloc_pages(t->w, cpu, gfp, order);
-	if (out)
-		*out = op.pfn;
-	if (fake != KEEP)
-		op.pfn = fake;
-	return bf_oracle_after(t->o, t->w, &op, &t->d);
-}
-
-static int ofree(struct tw *t, int cpu, unsigned long pfn, unsigned int order, int call_world)
-{
-	struct bf_oracle_op op = { .kind = BF_OOP_FREE_PAGES, .cpu = cpu, .pfn = pfn, .order = order, .nid = -1, .zid = -1 };
-
-	bf_oracle_before(t->o, t->w, &op);
-	if (call_world)
-		__free_pages(t->w, cpu, pfn, order);
-	return bf_oracle_after(t->o, t->w, &op, &t->d);
-}
+#include "oracle_tw.h"
 
 /* An op that changes nothing (BF_OOP_OTHER): the full check of whatever a test hook did. */
 static int ocheck(struct tw *t, enum bf_oop_kind kind, void (*hook)(struct tw *, unsigned long), unsigned long arg)
@@ -77,19 +25,6 @@ static int ocheck(struct tw *t, enum bf_oop_kind kind, void (*hook)(struct tw *,
 	if (hook)
 		hook(t, arg);
 	return bf_oracle_after(t->o, t->w, &op, &t->d);
-}
-
-static int expect_kind(struct tw *t, int rc, const char *name)
-{
-	if (!rc) {
-		fprintf(stderr, "  no divergence, expected %s\n", name);
-		return 1;
-	}
-	if (strcmp(t->d.name, name)) {
-		fprintf(stderr, "  got %s (%s), expected %s\n", t->d.name, t->d.detail, name);
-		return 1;
-	}
-	return 0;
 }
 
 struct first_block { unsigned int want_order; unsigned long pfn; };
@@ -475,23 +410,6 @@ TEST(spurious_warning_when_bad_page_names_untainted_page)
 
 /* ---- the scenarios ---- */
 
-static int run_scenario(const char *path, struct bf_exec_result *r)
-{
-	struct bf_prog p;
-	struct bf_exec_opts opts = { .oracle = 1 };
-	char err[512];
-
-	bf_prog_init(&p);
-	if (bf_prog_parse_file(&p, path, err, sizeof(err))) {
-		fprintf(stderr, "  %s\n", err);
-		bf_prog_free(&p);
-		return -1;
-	}
-	bf_exec(&p, &opts, r, NULL);
-	bf_prog_free(&p);
-	return 0;
-}
-
 /*
  * A test that runs 5.10.0's zone_watermark_fast negative-free quirk: a
  * GFP_NOWAIT page served with free - highatomic = -1, far below min.
@@ -501,7 +419,7 @@ TEST(watermark_breach_when_fast_check_passes_negative_free)
 {
 	struct bf_exec_result r;
 
-	ASSERT_EQ(run_scenario(BF_SCENARIO_DIR "/wmark_fast_negative_free_passes_unsigned.bfp", &r), 0);
+	ASSERT_EQ(tw_run_file(BF_SCENARIO_DIR "/wmark_fast_negative_free_passes_unsigned.bfp", &r), 0);
 	ASSERT_EQ(r.status, BF_EXEC_DIVERGENCE);
 	ASSERT_STREQ(r.div.name, "watermark-breach");
 	return 0;
@@ -512,7 +430,7 @@ TEST(no_watermark_breach_with_upstream_fix)
 {
 	struct bf_exec_result r;
 
-	ASSERT_EQ(run_scenario(BF_SCENARIO_DIR "/wmark_fast_negative_fixed_upstream_refuses.bfp", &r), 0);
+	ASSERT_EQ(tw_run_file(BF_SCENARIO_DIR "/wmark_fast_negative_fixed_upstream_refuses.bfp", &r), 0);
 	if (r.status != BF_EXEC_OK)
 		fprintf(stderr, "  %s\n", r.msg);
 	ASSERT_EQ(r.status, BF_EXEC_OK);
@@ -612,7 +530,7 @@ TEST(every_scenario_runs_without_divergence)
 		if (len < 5 || strcmp(de->d_name + len - 4, ".bfp"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", BF_SCENARIO_DIR, de->d_name);
-		if (run_scenario(path, &r)) {
+		if (tw_run_file(path, &r)) {
 			bad++;
 			continue;
 		}

@@ -18,74 +18,8 @@
 #include "core/testhook.h"
 #include "fuzz/exec.h"
 #include "oracle/oracle.h"
+#include "oracle_tw.h"
 #include "oracle/oracle_int.h"   /* the zonelists the oracle read, to leave a node out of them */
-
-#define KEEP (NO_PFN - 1)
-
-struct tw {
-	struct world *w;
-	struct bf_oracle *o;
-	struct bf_divergence d;
-};
-
-static int tw_open(struct tw *t, const struct bf_topology *topo)
-{
-	struct bf_topology def;
-	char err[256];
-
-	if (!topo) {
-		bf_topology_default(&def);
-		topo = &def;
-	}
-	t->w = world_create(topo, err, sizeof(err));
-	if (!t->w)
-		fprintf(stderr, "  world_create: %s\n", err);
-	t->o = t->w ? bf_oracle_create(t->w) : NULL;
-	return t->o ? 0 : -1;
-}
-
-static void tw_close(struct tw *t)
-{
-	bf_oracle_destroy(t->o);
-	world_destroy(t->w);
-}
-
-static int expect_kind(struct tw *t, int rc, const char *name)
-{
-	if (!rc) {
-		fprintf(stderr, "  no divergence, expected %s\n", name);
-		return 1;
-	}
-	if (strcmp(t->d.name, name)) {
-		fprintf(stderr, "  got %s (%s), expected %s\n", t->d.name, t->d.detail, name);
-		return 1;
-	}
-	return 0;
-}
-
-static int expect_detail(struct tw *t, const char *part)
-{
-	if (!strstr(t->d.detail, part)) {
-		fprintf(stderr, "  detail \"%s\" lacks \"%s\"\n", t->d.detail, part);
-		return 1;
-	}
-	return 0;
-}
-
-/* An allocation through world and oracle; `fake` replaces the result the oracle is told. */
-static int oalloc(struct tw *t, int cpu, int nid, gfp_t gfp, unsigned int order, unsigned long fake,
-		  unsigned long *out)
-{
-	struct bf_oracle_op op = { .kind = BF_OOP_ALLOC, .cpu = cpu, .gfp = gfp, .order = order, .nid = nid, .zid = -1 };
-
-	bf_oracle_before(t->o, t->w, &op);
-	op.pfn = nid >= 0 ? alloc_pages_node(t->w, cpu, nid, gfp, order) : alloc_pages(t->w, cpu, gfp, order);
-	if (out)
-		*out = op.pfn;
-	if (fake != KEEP)
-		op.pfn = fake;
-	return bf_oracle_after(t->o, t->w, &op, &t->d);
-}
 
 /* An allocation the world made, with a hook run on the world before the oracle judges it. */
 static int oalloc_hooked(struct tw *t, gfp_t gfp, unsigned int order, void (*hook)(struct tw *, unsigned long))
@@ -97,15 +31,6 @@ static int oalloc_hooked(struct tw *t, gfp_t gfp, unsigned int order, void (*hoo
 	if (op.pfn == NO_PFN)
 		return -1;
 	hook(t, op.pfn);
-	return bf_oracle_after(t->o, t->w, &op, &t->d);
-}
-
-static __attribute__((unused)) int ofree(struct tw *t, int cpu, unsigned long pfn, unsigned int order)
-{
-	struct bf_oracle_op op = { .kind = BF_OOP_FREE_PAGES, .cpu = cpu, .pfn = pfn, .order = order, .nid = -1, .zid = -1 };
-
-	bf_oracle_before(t->o, t->w, &op);
-	__free_pages(t->w, cpu, pfn, order);
 	return bf_oracle_after(t->o, t->w, &op, &t->d);
 }
 
@@ -729,23 +654,6 @@ TEST(watermark_boost_when_a_boosted_zone_wakes_no_kswapd)
 
 /* ================= zero false positives ================= */
 
-static int run_prog(const char *path, struct bf_exec_result *r)
-{
-	struct bf_prog p;
-	struct bf_exec_opts opts = { .oracle = 1 };
-	char err[512];
-
-	bf_prog_init(&p);
-	if (bf_prog_parse_file(&p, path, err, sizeof(err))) {
-		fprintf(stderr, "  %s\n", err);
-		bf_prog_free(&p);
-		return -1;
-	}
-	bf_exec(&p, &opts, r, NULL);
-	bf_prog_free(&p);
-	return 0;
-}
-
 /* Every .bfp of dir; skip names the one expected to diverge. */
 static int run_dir(const char *dir_path, const char *skip, int *n)
 {
@@ -763,7 +671,7 @@ static int run_dir(const char *dir_path, const char *skip, int *n)
 		if (len < 5 || strcmp(de->d_name + len - 4, ".bfp") || (skip && !strcmp(de->d_name, skip)))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name);
-		if (run_prog(path, &r)) {
+		if (tw_run_file(path, &r)) {
 			bad++;
 			continue;
 		}
